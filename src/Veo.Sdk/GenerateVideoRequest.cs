@@ -1,0 +1,195 @@
+namespace Veo.Sdk;
+
+/// <summary>What to generate. Only <see cref="Model"/> and <see cref="Prompt"/> are required; Veo's defaults apply to the rest.</summary>
+public sealed record GenerateVideoRequest
+{
+    /// <summary>The Veo model id, e.g. <c>veo-3.1-generate-preview</c>. A free string: Google retires and adds model ids often.</summary>
+    public required string Model { get; init; }
+
+    /// <summary>The text prompt (Google documents a limit of 1,024 tokens).</summary>
+    public required string Prompt { get; init; }
+
+    /// <summary><c>16:9</c> or <c>9:16</c>; see <see cref="VeoAspectRatios"/>. Veo's default (16:9) when <see langword="null"/>.</summary>
+    public string? AspectRatio { get; init; }
+
+    /// <summary>4, 6 or 8 seconds; Veo's default (8) when <see langword="null"/>.</summary>
+    public int? DurationSeconds { get; init; }
+
+    /// <summary><c>720p</c>, <c>1080p</c> or <c>4k</c>; see <see cref="VeoResolutions"/>. 1080p and 4k need 8 seconds.</summary>
+    public string? Resolution { get; init; }
+
+    /// <summary>What the video should not contain.</summary>
+    public string? NegativePrompt { get; init; }
+
+    /// <summary>A seed in the unsigned 32-bit range. Veo treats it as best-effort: it does not make output deterministic.</summary>
+    public long? Seed { get; init; }
+
+    /// <summary>How many videos to generate (1–4; most models generate 1).</summary>
+    public int? SampleCount { get; init; }
+
+    /// <summary><c>allow_all</c>, <c>allow_adult</c> or <c>dont_allow</c>; see <see cref="VeoPersonGeneration"/>.</summary>
+    public string? PersonGeneration { get; init; }
+
+    /// <summary>Whether Veo may rewrite the prompt to improve it.</summary>
+    public bool? EnhancePrompt { get; init; }
+
+    /// <summary>A first frame for image-to-video generation.</summary>
+    public VeoImage? Image { get; init; }
+
+    /// <summary>Checks what can be checked without asking Veo.</summary>
+    /// <exception cref="ArgumentException">A value is invalid; the message names it.</exception>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Model))
+        {
+            throw new ArgumentException("A model id is required, e.g. 'veo-3.1-generate-preview'.", nameof(Model));
+        }
+
+        if (Model.Any(c => char.IsWhiteSpace(c) || c == '/' || c == '?' || c == '#'))
+        {
+            throw new ArgumentException($"Model id '{Model}' contains characters a model id cannot have (whitespace, '/', '?', '#').", nameof(Model));
+        }
+
+        if (string.IsNullOrWhiteSpace(Prompt))
+        {
+            throw new ArgumentException("The prompt must not be empty or blank.", nameof(Prompt));
+        }
+
+        if (Prompt.Length > VeoLimits.MaxPromptLength)
+        {
+            throw new ArgumentException($"The prompt is {Prompt.Length} characters long; at most {VeoLimits.MaxPromptLength} are accepted.", nameof(Prompt));
+        }
+
+        if (AspectRatio is not null && AspectRatio is not (VeoAspectRatios.Landscape or VeoAspectRatios.Portrait))
+        {
+            throw new ArgumentException($"Aspect ratio '{AspectRatio}' is not supported; use '{VeoAspectRatios.Landscape}' or '{VeoAspectRatios.Portrait}'.", nameof(AspectRatio));
+        }
+
+        if (DurationSeconds is { } duration && duration is not (4 or 6 or 8))
+        {
+            throw new ArgumentException($"Duration {duration} s is not supported; use 4, 6 or 8 seconds.", nameof(DurationSeconds));
+        }
+
+        if (Resolution is not null && Resolution is not (VeoResolutions.Hd720 or VeoResolutions.FullHd1080 or VeoResolutions.Uhd4K))
+        {
+            throw new ArgumentException($"Resolution '{Resolution}' is not supported; use '720p', '1080p' or '4k'.", nameof(Resolution));
+        }
+
+        if (Resolution is VeoResolutions.FullHd1080 or VeoResolutions.Uhd4K && DurationSeconds is { } d && d != 8)
+        {
+            throw new ArgumentException($"Resolution '{Resolution}' requires a duration of 8 seconds, not {d}.", nameof(DurationSeconds));
+        }
+
+        if (Seed is { } seed && (seed < 0 || seed > uint.MaxValue))
+        {
+            throw new ArgumentException($"Seed {seed} is outside the unsigned 32-bit range 0..{uint.MaxValue}.", nameof(Seed));
+        }
+
+        if (SampleCount is { } count && count is < 1 or > 4)
+        {
+            throw new ArgumentException($"Sample count {count} is outside 1..4.", nameof(SampleCount));
+        }
+
+        if (PersonGeneration is not null && PersonGeneration is not (VeoPersonGeneration.AllowAll or VeoPersonGeneration.AllowAdult or VeoPersonGeneration.DontAllow))
+        {
+            throw new ArgumentException($"Person generation '{PersonGeneration}' is not supported; use 'allow_all', 'allow_adult' or 'dont_allow'.", nameof(PersonGeneration));
+        }
+
+        Image?.Validate();
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"GenerateVideoRequest {{ Model = {Model}, AspectRatio = {AspectRatio}, DurationSeconds = {DurationSeconds}, Resolution = {Resolution}, Prompt = {Prompt?.Length ?? 0} chars }}";
+}
+
+/// <summary>An input image (for example the first frame of an image-to-video generation).</summary>
+/// <param name="Bytes">The image's bytes (PNG or JPEG).</param>
+/// <param name="MimeType"><c>image/png</c> or <c>image/jpeg</c>.</param>
+public sealed record VeoImage(ReadOnlyMemory<byte> Bytes, string MimeType)
+{
+    /// <summary>Checks the image before any I/O.</summary>
+    /// <exception cref="ArgumentException">The image is empty or its media type is not an image type.</exception>
+    public void Validate()
+    {
+        if (Bytes.IsEmpty)
+        {
+            throw new ArgumentException("The image has no bytes.", nameof(Bytes));
+        }
+
+        if (MimeType is not ("image/png" or "image/jpeg" or "image/webp"))
+        {
+            throw new ArgumentException($"Image media type '{MimeType}' is not supported; use image/png, image/jpeg or image/webp.", nameof(MimeType));
+        }
+    }
+}
+
+/// <summary>Aspect ratios Veo accepts.</summary>
+public static class VeoAspectRatios
+{
+    /// <summary>Landscape, 16:9 (Veo's default).</summary>
+    public const string Landscape = "16:9";
+
+    /// <summary>Portrait, 9:16.</summary>
+    public const string Portrait = "9:16";
+}
+
+/// <summary>Resolutions Veo accepts.</summary>
+public static class VeoResolutions
+{
+    /// <summary>720p (the default).</summary>
+    public const string Hd720 = "720p";
+
+    /// <summary>1080p; 8-second videos only.</summary>
+    public const string FullHd1080 = "1080p";
+
+    /// <summary>4k; 8-second videos only, Veo 3.1.</summary>
+    public const string Uhd4K = "4k";
+}
+
+/// <summary>Values of <see cref="GenerateVideoRequest.PersonGeneration"/>.</summary>
+public static class VeoPersonGeneration
+{
+    /// <summary>People of all ages may appear (text-to-video on Veo 3.x).</summary>
+    public const string AllowAll = "allow_all";
+
+    /// <summary>Only adults may appear (required for image-to-video).</summary>
+    public const string AllowAdult = "allow_adult";
+
+    /// <summary>No people (Veo 2).</summary>
+    public const string DontAllow = "dont_allow";
+}
+
+/// <summary>Well-known Veo model ids. Model ids are plain strings in the API, so new ones work without a new release.</summary>
+public static class VeoModels
+{
+    /// <summary>Veo 3.1 on the Gemini API (preview).</summary>
+    public const string Veo31 = "veo-3.1-generate-preview";
+
+    /// <summary>Veo 3.1 Fast on the Gemini API (preview).</summary>
+    public const string Veo31Fast = "veo-3.1-fast-generate-preview";
+
+    /// <summary>Veo 3.1 Lite on the Gemini API (preview).</summary>
+    public const string Veo31Lite = "veo-3.1-lite-generate-preview";
+
+    /// <summary>Veo 3.1 on Vertex AI (GA).</summary>
+    public const string Veo31Vertex = "veo-3.1-generate-001";
+
+    /// <summary>Veo 3.1 Fast on Vertex AI (GA).</summary>
+    public const string Veo31FastVertex = "veo-3.1-fast-generate-001";
+
+    /// <summary>Veo 3.</summary>
+    public const string Veo30 = "veo-3.0-generate-001";
+
+    /// <summary>Veo 3 Fast.</summary>
+    public const string Veo30Fast = "veo-3.0-fast-generate-001";
+
+    /// <summary>Veo 2.</summary>
+    public const string Veo20 = "veo-2.0-generate-001";
+}
+
+/// <summary>Limits checked before any I/O.</summary>
+public static class VeoLimits
+{
+    /// <summary>The longest prompt accepted, in characters. Google documents 1,024 tokens; this is a generous character bound on it.</summary>
+    public const int MaxPromptLength = 8192;
+}

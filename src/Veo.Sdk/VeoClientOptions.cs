@@ -1,0 +1,61 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Veo.Sdk;
+
+/// <summary>Which Veo API surface the client speaks.</summary>
+public enum VeoBackend
+{
+    /// <summary>The Gemini API (Google AI Studio): API key, GET polling, file downloads.</summary>
+    GeminiApi = 0,
+
+    /// <summary>Vertex AI: OAuth2 bearer token, <c>fetchPredictOperation</c> polling, inline or Cloud Storage results.</summary>
+    VertexAi = 1,
+}
+
+/// <summary>Settings of <see cref="VeoClient"/>; bound from the <c>Veo</c> configuration section by <c>AddVeoClient</c>.</summary>
+public sealed class VeoClientOptions
+{
+    /// <summary>The configuration section bound by default.</summary>
+    public const string SectionName = "Veo";
+
+    /// <summary>Which API surface to call.</summary>
+    public VeoBackend Backend { get; set; } = VeoBackend.GeminiApi;
+
+    /// <summary>The Gemini API key (required for <see cref="VeoBackend.GeminiApi"/>). Never logged or shown by <see cref="ToString"/>.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>
+    /// Another server to call instead of Google's (a proxy, or the Veo simulator of <c>Veo.Sdk.Testing</c>).
+    /// <see langword="null"/> means Google's endpoint for the chosen <see cref="Backend"/>.
+    /// </summary>
+    public Uri? BaseUrl { get; set; }
+
+    /// <summary>The Google Cloud project (required for <see cref="VeoBackend.VertexAi"/>).</summary>
+    public string? ProjectId { get; set; }
+
+    /// <summary>The Vertex AI location, e.g. <c>us-central1</c> or <c>global</c>.</summary>
+    public string Location { get; set; } = "us-central1";
+
+    /// <summary>Supplies OAuth2 access tokens for <see cref="VeoBackend.VertexAi"/>; called for every request, so it should cache.</summary>
+    public Func<CancellationToken, ValueTask<string>>? AccessTokenProvider { get; set; }
+
+    /// <summary>How long <see cref="GenerateVideoOperation.WaitForCompletionAsync(CancellationToken)"/> waits between polls when Veo names no delay. Google's docs poll every 10 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The time allowed for one start or poll request attempt.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The time allowed for one download attempt.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan DownloadTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often a failed poll or download is retried (starts are retried only when Veo surely started nothing).</summary>
+    [Range(0, 10)]
+    public int MaxRetries { get; set; } = 3;
+
+    /// <inheritdoc />
+    public override string ToString()
+        => $"VeoClientOptions {{ Backend = {Backend}, BaseUrl = {BaseUrl?.ToString() ?? "(Google)"}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(none)" : "***")}, ProjectId = {ProjectId}, Location = {Location}, PollingInterval = {PollingInterval} }}";
+}
