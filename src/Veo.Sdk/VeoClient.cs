@@ -423,8 +423,10 @@ public class VeoClient : IVeoClient
             new VideoInstance
             {
                 Prompt = request.Prompt,
-                Image = request.Image is { } image
-                    ? new WireImage { BytesBase64Encoded = Convert.ToBase64String(image.Bytes.Span), MimeType = image.MimeType }
+                Image = ToWire(request.Image),
+                LastFrame = ToWire(request.LastFrame),
+                ReferenceImages = request.ReferenceImages is { Count: > 0 } references
+                    ? references.Select(r => new WireReferenceImage { Image = ToWire(r)! }).ToArray()
                     : null,
             },
         ],
@@ -440,6 +442,9 @@ public class VeoClient : IVeoClient
             Seed = request.Seed,
         },
     };
+
+    private static WireImage? ToWire(VeoImage? image)
+        => image is null ? null : new WireImage { BytesBase64Encoded = Convert.ToBase64String(image.Bytes.Span), MimeType = image.MimeType };
 
     private static void TryDelete(string path)
     {

@@ -18,6 +18,17 @@ internal sealed class VideoInstance
     public required string Prompt { get; init; }
 
     public WireImage? Image { get; init; }
+
+    public WireImage? LastFrame { get; init; }
+
+    public IReadOnlyList<WireReferenceImage>? ReferenceImages { get; init; }
+}
+
+internal sealed class WireReferenceImage
+{
+    public required WireImage Image { get; init; }
+
+    public string ReferenceType { get; init; } = "asset";
 }
 
 /// <summary>An inline image as both backends accept it (<c>{bytesBase64Encoded, mimeType}</c>).</summary>
