@@ -165,14 +165,20 @@ public static class VeoGenerationHostingExtensions
                 ShardRegionName,
                 (system, registry, resolver) =>
                 {
-                    var services = new TaskServices(
-                        Require<IVeoClient>(resolver.GetService<IVeoClient>(), "register one with AddVeoClient (package Veo.Sdk)"),
+                    var shared = new TaskServices(
+                        Require<IVeoClient>(resolver.GetService<IVeoClient>(), VeoClientHint),
                         Require<FolderVideoStore>(resolver.GetService<FolderVideoStore>()),
                         Require<IGenerationRecorder>(resolver.GetService<IGenerationRecorder>()),
                         Require<VeoGenerationMetrics>(resolver.GetService<VeoGenerationMetrics>()),
                         settings,
                         resolver.GetService<TimeProvider>() ?? TimeProvider.System);
-                    return entityId => Props.Create(() => new VideoTaskActor(entityId, services, registry.Get<GenerationDispatcherKey>()));
+                    return entityId =>
+                    {
+                        // The client is resolved per task: typed HTTP clients are meant to be short-lived (handler rotation).
+                        var services = shared with { Client = Require<IVeoClient>(resolver.GetService<IVeoClient>(), VeoClientHint) };
+                        var dispatcher = registry.Get<GenerationDispatcherKey>();
+                        return Props.Create(() => new VideoTaskActor(entityId, services, dispatcher));
+                    };
                 },
                 new VideoTaskMessageExtractor(),
                 new ShardOptions
@@ -242,6 +248,8 @@ public static class VeoGenerationHostingExtensions
 
         return builder;
     }
+
+    private const string VeoClientHint = "register one with AddVeoClient (package Veo.Sdk)";
 
     internal static IGenerationRecorder CreateRecorder(VeoPersistenceOptions persistence) => persistence.Provider switch
     {
