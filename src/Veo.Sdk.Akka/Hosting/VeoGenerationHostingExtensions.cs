@@ -153,6 +153,10 @@ public static class VeoGenerationHostingExtensions
 
         builder
             .WithVeoPersistence(persistence)
+
+            // The region asks the (singleton) coordinator for shard homes and retries every retry-interval while it is not
+            // up yet; at the default 2 s a fresh node may serve its first task up to 2 s late. Half a second is cheap.
+            .AddHocon("akka.cluster.sharding.retry-interval = 500ms", HoconAddMode.Prepend)
             .WithCustomSerializer(VideoTaskSerializer.Name, [typeof(IVideoTaskProtocol)], system => new VideoTaskSerializer(system))
             .WithActors((system, registry, resolver) =>
             {

@@ -86,7 +86,11 @@ public sealed class TestEngine : IAsyncDisposable
         var host = builder.Build();
         await host.StartAsync();
         var storage = settings["Storage:VideosPath"]!;
-        return new TestEngine(host, Path.GetDirectoryName(storage)!);
+        var engine = new TestEngine(host, Path.GetDirectoryName(storage)!);
+
+        // Ready means the shard coordinator answers: ask for a task that does not exist (it stores nothing).
+        Assert.Null(await engine.Service.GetStatusAsync("warm-up-probe"));
+        return engine;
     }
 
     public async ValueTask DisposeAsync()
