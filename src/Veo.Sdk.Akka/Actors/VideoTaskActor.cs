@@ -70,7 +70,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
         _settings = services.Settings;
         _dispatcher = dispatcher;
         _task = VideoTask.Empty(VideoTaskId.Parse(entityId, nameof(entityId)));
-        _expected = new ExpectedDuration(_settings.DefaultExpectedDuration, IsObserved: false);
+        _expected = new ExpectedDuration(_settings.DefaultExpectedDuration, false);
         _concurrency = _settings.MaxConcurrency;
         PersistenceId = PersistenceIdFor(entityId);
 
