@@ -157,6 +157,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
                 _awaitingGrant = true;            // the admission request is our place in the queue
                 _services.Metrics.TaskSubmitted();
                 submitter.Tell(new VideoTaskReplies.SubmitAccepted(_task.Id, AlreadyExisted: false, EstimatedSeconds()));
+                Context.SetReceiveTimeout(null);
                 ArmQueueTimeLimit();
                 Become(Ready);
                 Stash.UnstashAll();
@@ -832,6 +833,12 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
     {
         switch (_task.Phase)
         {
+            case TaskPhase.New:
+                // Any message that woke us was handled before this one. Nothing did: the shard restarted an id it
+                // remembered although no task was ever stored under it (a crash during a lookup). Leave again.
+                ScheduleIdlePassivation();
+                break;
+
             case TaskPhase.Waiting:
                 RequestSlot(enforceQueueLimit: false, recovered: true);
                 ArmQueueTimeLimit();
