@@ -58,6 +58,13 @@ public sealed class EstimateTests
         Assert.Equal(PollSchedule.MinimumInterval, schedule.NextDelay(new ExpectedDuration(TimeSpan.FromMilliseconds(300), true), 1, null));
         Assert.True(schedule.NextDelay(quick, 30, null) <= TimeSpan.FromSeconds(1));
 
+        // A model not seen yet: the plain interval for ten polls, then backing off towards a quarter of the default guess.
+        var guess = new ExpectedDuration(TimeSpan.FromSeconds(60), false);
+        Assert.Equal(TimeSpan.FromSeconds(1), schedule.NextDelay(guess, 1, null));
+        Assert.Equal(TimeSpan.FromSeconds(1), schedule.NextDelay(guess, PollSchedule.UnobservedSteadyPolls, null));
+        Assert.Equal(TimeSpan.FromSeconds(1.5), schedule.NextDelay(guess, PollSchedule.UnobservedSteadyPolls + 1, null));
+        Assert.Equal(TimeSpan.FromSeconds(15), schedule.NextDelay(guess, 100, null));
+
         // Veo's own suggestion wins when it asks for more patience.
         Assert.Equal(TimeSpan.FromSeconds(5), schedule.NextDelay(quick, 1, TimeSpan.FromSeconds(5)));
     }

@@ -66,6 +66,9 @@ internal sealed record PollSchedule(TimeSpan PollInterval)
 
     private const double Growth = 1.5;
 
+    /// <summary>Polls at the plain interval for a model not observed yet, before the interval grows.</summary>
+    public const int UnobservedSteadyPolls = 10;
+
     /// <summary>
     /// The delay before the first poll. With observed durations the first poll lands at 80% of the average or 95% of the
     /// fastest recent one, whichever is later; without any (a model not seen yet) polling starts after one interval and
@@ -85,16 +88,20 @@ internal sealed record PollSchedule(TimeSpan PollInterval)
     /// <summary>
     /// The delay after a poll that found the generation still running: a twentieth of the expected duration (at most the
     /// configured interval, at least 0.1 s), growing by half with every further miss up to a quarter of the expected
-    /// duration, so an overrun generation is not hammered. A delay Veo asks for wins when longer.
+    /// duration, so an overrun generation is not hammered. For a model not observed yet: the configured interval for ten
+    /// polls, then the same growth. A delay Veo asks for wins when longer.
     /// </summary>
     /// <param name="expected">The expected duration.</param>
     /// <param name="missesSoFar">Polls that found the generation running, including the one just answered (≥ 1).</param>
     /// <param name="suggested">The delay Veo asked for, if any.</param>
     public TimeSpan NextDelay(ExpectedDuration expected, int missesSoFar, TimeSpan? suggested)
     {
-        var baseInterval = Clamp(expected.Duration / 20, MinimumInterval, Max(MinimumInterval, PollInterval));
+        // Without observations the expectation is a guess: poll at the plain interval for a while before backing off.
+        var interval = Max(MinimumInterval, PollInterval);
+        var baseInterval = expected.IsObserved ? Clamp(expected.Duration / 20, MinimumInterval, interval) : interval;
+        var steadyPolls = expected.IsObserved ? 1 : UnobservedSteadyPolls;
         var cap = Max(baseInterval, Max(PollInterval, expected.Duration / 4));
-        var grown = baseInterval * Math.Pow(Growth, Math.Clamp(missesSoFar - 1, 0, 30));
+        var grown = baseInterval * Math.Pow(Growth, Math.Clamp(missesSoFar - steadyPolls, 0, 30));
         var delay = grown > cap ? cap : grown;
         return suggested is { } s && s > delay ? s : delay;
     }
