@@ -176,6 +176,14 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
 
     private void GrantFreeSlots()
     {
+        // While the node shuts down, its tasks are being handed off; a slot granted now would persist a start intent that
+        // the stopping task cannot carry out, and the task would come back as INDETERMINATE_START. Waiting tasks keep
+        // their place instead and ask again on the node that hosts them next.
+        if (NodeLifecycle.IsShuttingDown(Context.System))
+        {
+            return;
+        }
+
         var now = Now;
         if (now < _holdUntil)
         {

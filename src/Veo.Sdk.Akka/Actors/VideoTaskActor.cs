@@ -405,9 +405,11 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
             return;   // a repeated grant of the slot we hold (we asked again after a restart of this actor)
         }
 
-        if (!_awaitingGrant || _task.Phase is not (TaskPhase.Waiting or TaskPhase.Starting))
+        if (!_awaitingGrant || _task.Phase is not (TaskPhase.Waiting or TaskPhase.Starting)
+            || NodeLifecycle.IsShuttingDown(Context.System))
         {
-            // Cancelled, timed out or ended while the grant was on its way: hand the slot to the next task.
+            // Cancelled, timed out or ended while the grant was on its way, or the node is shutting down (persisting the
+            // start intent now would leave an indeterminate start behind): hand the slot back.
             _dispatcher.Tell(new ReleaseSlot(TaskId));
             return;
         }
