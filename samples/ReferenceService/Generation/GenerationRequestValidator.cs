@@ -66,9 +66,9 @@ public sealed class GenerationRequestValidator(VeoBackendInfo backend)
         }
         else if (!FlowVocabulary.TryParseModelKey(body.VideoModelKey, null, out var keySettings, out var keyError))
         {
-            Fail("video_model_key", keyError ?? $"Unknown video_model_key '{body.VideoModelKey}'.");
+            Fail("video_model_key", keyError);
         }
-        else if (keySettings!.Mode is not FlowGenerationMode.TextToVideo)
+        else if (keySettings.Mode is not FlowGenerationMode.TextToVideo)
         {
             Fail("video_model_key", $"Model key '{body.VideoModelKey}' generates from images ({keySettings.Mode}); this endpoint accepts text prompts only, so use a t2v key.");
         }
@@ -80,7 +80,7 @@ public sealed class GenerationRequestValidator(VeoBackendInfo backend)
             }
             else
             {
-                Fail("aspect_ratio", combinedError ?? $"Aspect ratio '{body.AspectRatio}' contradicts model key '{body.VideoModelKey}'.");
+                Fail("aspect_ratio", combinedError);
             }
         }
         else
@@ -164,8 +164,7 @@ public sealed class GenerationRequestValidator(VeoBackendInfo backend)
     };
 
     private static bool KeyFixesDuration(FlowVideoSettings settings)
-        => settings.ModelKey.EndsWith("_4s", StringComparison.Ordinal)
-           || settings.ModelKey.EndsWith("_6s", StringComparison.Ordinal)
+        => settings.ModelKey.Split('_').Any(part => part is "4s" or "6s" or "8s")
            || settings.Resolution is VeoResolutions.FullHd1080 or VeoResolutions.Uhd4K;
 
     private static bool TryParsePriority(string value, out TaskPriority priority)
