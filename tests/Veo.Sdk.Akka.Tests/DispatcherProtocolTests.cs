@@ -14,7 +14,7 @@ public sealed class DispatcherProtocolTests(ITestOutputHelper output) : global::
     private static readonly DateTimeOffset T0 = DateTimeOffset.UtcNow;
     private readonly VeoGenerationMetrics _metrics = new();
 
-    private IActorRef Dispatcher(int capacity = 2, int maxQueue = 10, double recoverySeconds = 60)
+    private IActorRef Dispatcher(int capacity = 2, int maxQueue = 10, double recoverySeconds = 60, double recoveryHoldSeconds = 0.3)
     {
         var settings = EngineSettings.From(new VeoGenerationOptions
         {
@@ -22,6 +22,7 @@ public sealed class DispatcherProtocolTests(ITestOutputHelper output) : global::
             MaxQueueLength = maxQueue,
             QuotaRecoveryIntervalSeconds = recoverySeconds,
             ExpectedGenerationSeconds = 42,
+            RecoveryHoldSeconds = recoveryHoldSeconds,
         });
         return Sys.ActorOf(Props.Create(() => new GenerationDispatcher(settings, _metrics, TimeProvider.System)));
     }
@@ -158,6 +159,25 @@ public sealed class DispatcherProtocolTests(ITestOutputHelper output) : global::
         w.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         r2.Send(dispatcher, new ReleaseSlot("r2"));
         w.ExpectMsg<SlotGranted>();
+    }
+
+    [Fact]
+    public void Grants_pause_while_recovered_tasks_arrive_so_running_ones_are_counted_first()
+    {
+        var dispatcher = Dispatcher(capacity: 1, recoveryHoldSeconds: 0.5);
+        var (waiting, running) = (CreateTestProbe(), CreateTestProbe());
+
+        // After a restart the waiting task happens to recover first...
+        waiting.Send(dispatcher, Ask("waiting") with { EnforceQueueLimit = false, Recovered = true });
+        waiting.ExpectMsg<SlotQueued>();
+        waiting.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        // ...and the one still generating at Veo comes back within the pause: it holds the only slot.
+        running.Send(dispatcher, new ReclaimSlot("running", "veo"));
+        running.ExpectMsg<SlotReclaimed>();
+        waiting.ExpectNoMsg(TimeSpan.FromMilliseconds(700));
+        running.Send(dispatcher, new ReleaseSlot("running"));
+        waiting.ExpectMsg<SlotGranted>();
     }
 
     [Fact]

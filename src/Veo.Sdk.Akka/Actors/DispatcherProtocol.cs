@@ -9,8 +9,11 @@ namespace Veo.Sdk.Akka.Actors;
 /// </summary>
 internal static class DispatcherProtocol
 {
-    /// <summary>Queue me. Answered with <see cref="SlotQueued"/> or <see cref="QueueIsFull"/>; a <see cref="SlotGranted"/> follows when a slot is free.</summary>
-    public sealed record RequestSlot(string TaskId, TaskPriority Priority, DateTimeOffset SubmittedAt, DateTimeOffset? NotBefore, string Model, bool EnforceQueueLimit)
+    /// <summary>
+    /// Queue me. Answered with <see cref="SlotQueued"/> or <see cref="QueueIsFull"/>; a <see cref="SlotGranted"/> follows when a
+    /// slot is free. <paramref name="Recovered"/> marks a task brought back by a restart or a rebalance.
+    /// </summary>
+    public sealed record RequestSlot(string TaskId, TaskPriority Priority, DateTimeOffset SubmittedAt, DateTimeOffset? NotBefore, string Model, bool EnforceQueueLimit, bool Recovered = false)
         : INoSerializationVerificationNeeded;
 
     public sealed record SlotQueued(string TaskId, int? Position, int QueueLength, int Concurrency, ExpectedDuration Expected) : INoSerializationVerificationNeeded;

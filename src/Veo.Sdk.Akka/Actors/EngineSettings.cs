@@ -14,7 +14,8 @@ internal sealed record EngineSettings(
     int MaxQueueLength,
     int MaxConsecutivePollFailures,
     TimeSpan QuotaRecoveryInterval,
-    TimeSpan EndedTaskIdle)
+    TimeSpan EndedTaskIdle,
+    TimeSpan RecoveryHold)
 {
     /// <summary>How often a task with watchers refreshes its estimate and queue position.</summary>
     public TimeSpan WatchRefreshInterval { get; init; } = TimeSpan.FromSeconds(1);
@@ -39,7 +40,8 @@ internal sealed record EngineSettings(
             options.MaxQueueLength,
             options.MaxConsecutivePollFailures,
             TimeSpan.FromSeconds(options.QuotaRecoveryIntervalSeconds),
-            TimeSpan.FromSeconds(options.EndedTaskIdleSeconds));
+            TimeSpan.FromSeconds(options.EndedTaskIdleSeconds),
+            TimeSpan.FromSeconds(options.RecoveryHoldSeconds));
     }
 }
 

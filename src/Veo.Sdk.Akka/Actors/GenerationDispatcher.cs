@@ -23,13 +23,17 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
     private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, string> _byRef = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly TimeSpan _recoveryHold;
     private DateTimeOffset? _wakeAt;
+    private DateTimeOffset _holdStartedAt = DateTimeOffset.MinValue;
+    private DateTimeOffset _holdUntil = DateTimeOffset.MinValue;
 
     public GenerationDispatcher(EngineSettings settings, VeoGenerationMetrics metrics, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(settings);
         _book = new SlotBook(settings.MaxConcurrency, settings.MaxQueueLength, settings.QuotaRecoveryInterval);
         _durations = new DurationWindow(settings.DefaultExpectedDuration);
+        _recoveryHold = settings.RecoveryHold;
         _metrics = metrics;
         _clock = clock;
 
@@ -67,6 +71,11 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
 
     private void OnRequest(RequestSlot request)
     {
+        if (request.Recovered)
+        {
+            HoldForRecovery();
+        }
+
         var outcome = _book.Request(request.TaskId, request.Priority, request.SubmittedAt, request.NotBefore, request.EnforceQueueLimit);
         switch (outcome)
         {
@@ -90,6 +99,7 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
 
     private void OnReclaim(ReclaimSlot reclaim)
     {
+        HoldForRecovery();
         _book.Reclaim(reclaim.TaskId);
         Track(reclaim.TaskId, reclaim.Model, Sender);
         Sender.Tell(new SlotReclaimed(reclaim.TaskId, _durations.Expected(reclaim.Model)));
@@ -141,9 +151,40 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
         Context.Watch(taskRef);
     }
 
+    /// <summary>
+    /// Tasks come back after a restart or rebalance in no particular order. Waiting ones must not take slots before the
+    /// ones still generating at Veo have reclaimed theirs, or more than the capacity would run at Veo. So while recovered
+    /// tasks keep arriving, grants pause: until a short quiet spell, and never longer than four spells in all.
+    /// </summary>
+    private void HoldForRecovery()
+    {
+        if (_recoveryHold <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var now = Now;
+        if (now >= _holdUntil)
+        {
+            _holdStartedAt = now;
+        }
+
+        var cap = _holdStartedAt + _recoveryHold * 4;
+        var until = now + _recoveryHold;
+        _holdUntil = until < cap ? until : cap;
+    }
+
     private void GrantFreeSlots()
     {
         var now = Now;
+        if (now < _holdUntil)
+        {
+            Timers.StartSingleTimer(WakeTimer, Wake.Instance, _holdUntil - now);
+            _wakeAt = _holdUntil;
+            Publish();
+            return;
+        }
+
         foreach (var taskId in _book.Grant(now))
         {
             if (_members.TryGetValue(taskId, out var member))

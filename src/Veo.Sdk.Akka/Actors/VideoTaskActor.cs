@@ -380,10 +380,10 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
 
     // ---- slots -----------------------------------------------------------------------------------------------------
 
-    private void RequestSlot(bool enforceQueueLimit)
+    private void RequestSlot(bool enforceQueueLimit, bool recovered)
     {
         _awaitingGrant = true;
-        _dispatcher.Tell(new RequestSlot(TaskId, _task.Priority, _task.SubmittedAt ?? Now, _task.RetryNotBefore, _task.Model, enforceQueueLimit));
+        _dispatcher.Tell(new RequestSlot(TaskId, _task.Priority, _task.SubmittedAt ?? Now, _task.RetryNotBefore, _task.Model, enforceQueueLimit, recovered));
     }
 
     private void ReleaseSlot()
@@ -833,7 +833,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
         switch (_task.Phase)
         {
             case TaskPhase.Waiting:
-                RequestSlot(enforceQueueLimit: false);
+                RequestSlot(enforceQueueLimit: false, recovered: true);
                 ArmQueueTimeLimit();
                 break;
 
@@ -847,7 +847,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
                 else
                 {
                     _log.Warning("Task {0} was recovered inside its start call; starting it again (Generation:RestartIndeterminateStarts is on)", TaskId);
-                    RequestSlot(enforceQueueLimit: false);
+                    RequestSlot(enforceQueueLimit: false, recovered: true);
                 }
 
                 break;

@@ -69,6 +69,14 @@ public sealed class VeoGenerationOptions
     [Range(0.1, 3600)]
     public double EndedTaskIdleSeconds { get; set; } = 15;
 
+    /// <summary>
+    /// After a restart or a rebalance, tasks come back in no particular order; while they do, no slot is granted until
+    /// recovered tasks have stopped arriving for this long (at most four times this in all), so that tasks still generating at
+    /// Veo are counted before waiting ones start. 0 turns the pause off.
+    /// </summary>
+    [Range(0, 60)]
+    public double RecoveryHoldSeconds { get; set; } = 1.5;
+
     /// <summary>The cluster role that hosts the generation shards; every node when <see langword="null"/>.</summary>
     public string? Role { get; set; }
 

@@ -1,0 +1,97 @@
+using Veo.Sdk.Akka.Storage;
+using Veo.Sdk.Akka.Tests.Support;
+
+namespace Veo.Sdk.Akka.Tests;
+
+/// <summary>The generation table on both providers: insert-or-get by task id, reads, and the folder video store.</summary>
+public sealed class StoreTests
+{
+    private static NewGeneration Generation(string taskId, long? adId = 5, DateTimeOffset? completed = null) => new(
+        taskId,
+        adId,
+        "a prompt with 'quotes'; DROP TABLE x; --",
+        "veo_3_1_t2v_portrait",
+        VeoModels.Veo31,
+        4_294_967_295,
+        "9:16",
+        taskId + ".mp4",
+        1_048_576,
+        12.345,
+        "models/veo/operations/abc",
+        new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.FromHours(1)),
+        completed ?? new DateTimeOffset(2026, 11, 26, 9, 0, 30, TimeSpan.Zero));
+
+    [Fact]
+    public async Task Sqlite_writes_a_generation_once_per_task()
+    {
+        using var folder = new TempFolder();
+        using var store = new SqliteGenerationStore($"Data Source={folder.Combine("veo.db")}");
+        await VerifyAsync(store);
+    }
+
+    [PostgresFact]
+    public async Task PostgreSql_writes_a_generation_once_per_task()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        using var store = new PostgreSqlGenerationStore(database.ConnectionString);
+        await VerifyAsync(store);
+    }
+
+    private static async Task VerifyAsync(IGenerationRecorder store)
+    {
+        await store.InitializeAsync();
+        await store.InitializeAsync();   // idempotent
+
+        var first = await store.InsertOrGetAsync(Generation("task-a"));
+        Assert.True(first.GenerationId > 0);
+        Assert.Equal("task-a", first.TaskId);
+        Assert.Equal("a prompt with 'quotes'; DROP TABLE x; --", first.Prompt);
+        Assert.Equal(4_294_967_295, first.Seed);
+        Assert.Equal(12.345, first.GenerationTimeSeconds);
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero), first.CreatedAt);
+        Assert.Equal(TimeSpan.Zero, first.CreatedAt.Offset);
+
+        // A retry after a crash (different values, same task) gets the first row back and writes nothing.
+        var again = await store.InsertOrGetAsync(Generation("task-a", adId: 99) with { SizeBytes = 1 });
+        Assert.Equal(first, again);
+
+        var concurrent = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => store.InsertOrGetAsync(Generation("task-b"))));
+        Assert.Single(concurrent.Select(g => g.GenerationId).Distinct());
+        Assert.NotEqual(first.GenerationId, concurrent[0].GenerationId);
+
+        var third = await store.InsertOrGetAsync(Generation("task-c", adId: null));
+        Assert.Null(third.AdId);
+
+        Assert.Equal(first, await store.GetAsync(first.GenerationId));
+        Assert.Equal(first, await store.GetByTaskIdAsync("task-a"));
+        Assert.Null(await store.GetAsync(-1));
+        Assert.Null(await store.GetByTaskIdAsync("nope"));
+        Assert.Equal(["task-b", "task-a"], (await store.ListByAdAsync(5)).Select(g => g.TaskId));
+        Assert.Equal(["task-b"], (await store.ListByAdAsync(5, limit: 1)).Select(g => g.TaskId));
+        Assert.Empty(await store.ListByAdAsync(12345));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ListByAdAsync(5, limit: 0));
+    }
+
+    [Fact]
+    public async Task The_folder_store_serves_files_by_location_and_refuses_paths_outside_it()
+    {
+        using var folder = new TempFolder();
+        var store = new FolderVideoStore(folder.Combine("videos"));
+        Assert.True(Directory.Exists(store.Folder));
+        Assert.Equal("abc.mp4", FolderVideoStore.LocationFor("abc"));
+        await File.WriteAllBytesAsync(store.PathFor("abc.mp4"), [1, 2, 3]);
+
+        await using (var stream = await store.OpenReadAsync("abc.mp4"))
+        {
+            Assert.NotNull(stream);
+            Assert.True(stream.CanSeek);
+            Assert.Equal(3, stream.Length);
+        }
+
+        Assert.Null(await store.OpenReadAsync("missing.mp4"));
+        foreach (var bad in new[] { "../veo.db", "/etc/passwd", "sub/abc.mp4", "..", "a\\b.mp4" })
+        {
+            await Assert.ThrowsAsync<ArgumentException>(() => store.OpenReadAsync(bad));
+        }
+    }
+}
