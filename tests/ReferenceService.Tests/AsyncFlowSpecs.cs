@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace ReferenceService.Tests;
 
@@ -237,6 +238,45 @@ public sealed class AsyncFlowSpecs(DefaultServiceFixture service) : IClassFixtur
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("cdn.", html, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// The wire contract is checked in (samples/ReferenceService/ReferenceService.json) so that API changes show in diffs.
+    /// After an intended change, run the tests once with UPDATE_OPENAPI_SNAPSHOT=1 and commit the file.
+    /// </summary>
+    [Fact]
+    public async Task Should_match_the_checked_in_openapi_document()
+    {
+        // arrange
+        var snapshot = Path.Combine(RepositoryRoot(), "samples", "ReferenceService", "ReferenceService.json");
+
+        // act
+        var document = JsonNode.Parse((await _client.GetFromJsonElementAsync("/openapi/v1.json")).GetRawText())!.AsObject();
+        document.Remove("servers");   // the test server's random port
+        var current = document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }).ReplaceLineEndings("\n") + "\n";
+        if (Environment.GetEnvironmentVariable("UPDATE_OPENAPI_SNAPSHOT") == "1")
+        {
+            await File.WriteAllTextAsync(snapshot, current);
+        }
+
+        // assert
+        Assert.True(File.Exists(snapshot), $"{snapshot} is missing; run the tests with UPDATE_OPENAPI_SNAPSHOT=1 to write it.");
+        Assert.True(
+            current == (await File.ReadAllTextAsync(snapshot)).ReplaceLineEndings("\n"),
+            $"The OpenAPI document differs from {snapshot}. If the change is intended, run the tests with UPDATE_OPENAPI_SNAPSHOT=1 and commit the file.");
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (Directory.Exists(Path.Combine(folder.FullName, "samples", "ReferenceService")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"No samples/ReferenceService above {AppContext.BaseDirectory}.");
     }
 
     private async Task<HttpResponseMessage> PreflightAsync(string origin)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.Options;
 using ReferenceService.Contracts;
 using ReferenceService.Generation;
@@ -23,16 +24,14 @@ public static partial class GenerationEndpoints
             .WithSummary("Start generating a video; answers at once with a task id")
             .WithDescription("Send an Idempotency-Key header to make retries safe: the same key (from the same client) always names the same task.")
             .WithMetadata(new RequestBodyLimit(options.MaxRequestBodyBytes))
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesSubmitProblems();
 
         group.MapPost("/generate-videos-async", SubmitBatchAsync)
             .WithName("GenerateVideosAsync")
             .WithSummary("Start several generations at once; answers with a batch id and a task id per request")
             .WithDescription("All requests are validated before any is queued; if the queue fills up midway, the ones this call queued are cancelled and the answer is 503.")
             .WithMetadata(new RequestBodyLimit((long)options.MaxRequestBodyBytes * options.MaxBatchSize))
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesSubmitProblems();
 
         group.MapPost("/generate-video", GenerateAndWaitAsync)
             .WithName("GenerateVideo")
@@ -41,14 +40,26 @@ public static partial class GenerationEndpoints
                              "If the caller disconnects, the task goes on. Use generate-video-async and the status or events endpoints instead.")
             .Deprecated(AsyncPath, "Use POST " + AsyncPath + ", then GET …/tasks/{task_id}/status or …/tasks/{task_id}/events.")
             .WithMetadata(new RequestBodyLimit(options.MaxRequestBodyBytes))
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesSubmitProblems()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
 
         return group;
     }
 
+    /// <summary>What every submit may answer besides its success and a 400: body limits, rate limit, full queue.</summary>
+    private static RouteHandlerBuilder ProducesSubmitProblems(this RouteHandlerBuilder builder)
+    {
+        return builder
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+    }
+
     private static async Task<Results<Accepted<GenerateVideoAsyncResponse>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
-        [FromBody] GenerateVideoBody? body,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] GenerateVideoBody body,
         HttpContext context,
         GenerationSubmitter submitter,
         ApiLinks links)
@@ -68,7 +79,7 @@ public static partial class GenerationEndpoints
     }
 
     private static async Task<Results<Accepted<GenerateVideosAsyncResponse>, ValidationProblem, ProblemHttpResult>> SubmitBatchAsync(
-        [FromBody] GenerateVideosBody? body,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] GenerateVideosBody body,
         HttpContext context,
         GenerationSubmitter submitter,
         ApiLinks links)
@@ -89,7 +100,7 @@ public static partial class GenerationEndpoints
     }
 
     private static async Task<Results<Ok<GenerateVideoSyncResponse>, ValidationProblem, ProblemHttpResult, EmptyHttpResult>> GenerateAndWaitAsync(
-        [FromBody] GenerateVideoBody? body,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] GenerateVideoBody body,
         HttpContext context,
         GenerationSubmitter submitter,
         IVideoGenerationService engine,

@@ -18,21 +18,25 @@ public static class TaskEndpoints
 
         group.MapGet("/tasks/{task_id}/status", GetStatusAsync)
             .WithName("GetTaskStatus")
-            .WithSummary("A task's state, progress, queue position, ETA, and its result or error");
+            .WithSummary("A task's state, progress, queue position, ETA, and its result or error")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/tasks/{task_id}/events", StreamEventsAsync)
             .WithName("StreamTaskEvents")
             .WithSummary("Server-Sent Events: the task's status now and on every change, ending after the final state")
             .WithDescription("Each event is `event: status`, `id: <version>`, `data: <the status JSON>`. Reconnect with Last-Event-ID to skip what you have seen; " +
-                             "when the task has ended and you have seen its final status the answer is 204, which stops EventSource from reconnecting.");
+                             "when the task has ended and you have seen its final status the answer is 204, which stops EventSource from reconnecting.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/tasks/{task_id}/cancel", CancelAsync)
             .WithName("CancelTask")
-            .WithSummary("Cancel a task: a waiting task never reaches Veo; a running one is revoked (Veo may still bill it)");
+            .WithSummary("Cancel a task: a waiting task never reaches Veo; a running one is revoked (Veo may still bill it)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/batches/{batch_id}/status", GetBatchStatusAsync)
             .WithName("GetBatchStatus")
-            .WithSummary("A batch's tasks, counted per state, and whether all have settled");
+            .WithSummary("A batch's tasks, counted per state, and whether all have settled")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         return group;
     }

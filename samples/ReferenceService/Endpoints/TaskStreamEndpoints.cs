@@ -30,7 +30,10 @@ public static partial class TaskStreamEndpoints
             .WithTags("Tasks")
             .WithName("StreamTasksOverWebSocket")
             .WithSummary("WebSocket: status changes of several tasks over one connection")
-            .WithDescription("Send {\"subscribe\": [\"<task_id>\", ...]}; receive {\"type\": \"status\", \"data\": <status JSON>} now and on every change until each task ends.");
+            .WithDescription("Send {\"subscribe\": [\"<task_id>\", ...]}; receive {\"type\": \"status\", \"data\": <status JSON>} now and on every change until each task ends.")
+            .Produces(StatusCodes.Status101SwitchingProtocols)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         return app;
     }
 

@@ -15,7 +15,10 @@ public static class VideoEndpoints
         app.MapGet("/api/v1/videos/{generation_id:long}", StreamVideoAsync)
             .WithTags("Videos")
             .WithName("GetVideo")
-            .WithSummary("The generated MP4 (range requests supported, so browsers can seek); result.video_url points here");
+            .WithSummary("The generated MP4 (range requests supported, so browsers can seek); result.video_url points here")
+            .Produces(StatusCodes.Status200OK, contentType: "video/mp4")
+            .Produces(StatusCodes.Status206PartialContent, contentType: "video/mp4")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         app.MapGet("/api/v1/ads/{ad_id:long}/generations", ListForAdAsync)
             .WithTags("Videos")

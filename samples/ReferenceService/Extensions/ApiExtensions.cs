@@ -18,7 +18,6 @@ public static class ApiExtensions
             options.SerializerOptions.DictionaryKeyPolicy = null;
         });
         services.AddApiProblemDetails();
-        services.AddRequestTimeouts();
 
         services.AddSingleton<GenerationRequestValidator>();
         services.AddSingleton<SubmitRateLimiter>();
