@@ -115,7 +115,7 @@ public static partial class GenerationEndpoints
         }
 
         var logger = loggerFactory.CreateLogger(typeof(GenerationEndpoints).FullName!);
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["TaskId"] = submitted.TaskId });
+        using var scope = logger.BeginScope("Task {TaskId}", submitted.TaskId);
         var timeout = TimeSpan.FromSeconds(options.Value.SyncTimeoutSeconds);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         deadline.CancelAfter(timeout);

@@ -84,7 +84,7 @@ public sealed partial class GenerationSubmitter(
             return EngineRejected(exception, fieldPrefix: "");
         }
 
-        using (logger.BeginScope(new Dictionary<string, object> { ["TaskId"] = result.TaskId }))
+        using (logger.BeginScope("Task {TaskId}", result.TaskId))
         {
             LogSubmitted(logger, result.TaskId, request.ModelKey, request.AdId, request.Priority, result.AlreadyExisted, client);
         }
@@ -129,7 +129,7 @@ public sealed partial class GenerationSubmitter(
 
         var batchId = idempotencyKey is null ? TaskIds.New() : TaskIds.FromIdempotencyKey("batch", client, idempotencyKey);
         var results = new List<SubmitResult>(items.Count);
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["BatchId"] = batchId });
+        using var scope = logger.BeginScope("Batch {BatchId}", batchId);
         for (var index = 0; index < requests.Length; index++)
         {
             var request = requests[index]! with { TaskId = TaskIds.ForBatchItem(batchId, index) };
