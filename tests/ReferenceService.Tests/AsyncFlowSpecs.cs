@@ -80,6 +80,18 @@ public sealed class AsyncFlowSpecs(DefaultServiceFixture service) : IClassFixtur
     }
 
     [Fact]
+    public async Task Should_accept_numbers_sent_as_strings_when_a_client_sends_them_as_the_original_backend_allowed()
+    {
+        // act
+        var taskId = await _client.SubmitAsync(new { prompt = "A kite over a beach", video_model_key = "veo_3_1_t2v_fast_landscape", seed = "77", ad_id = "502" });
+        var done = await _client.WaitForSuccessAsync(taskId);
+
+        // assert
+        Assert.Equal(77, done.GetProperty("result").GetProperty("seed").GetInt64());
+        Assert.Equal(502, done.GetProperty("result").GetProperty("ad_id").GetInt64());
+    }
+
+    [Fact]
     public async Task Should_stream_the_requested_bytes_when_a_range_of_the_video_is_requested()
     {
         // arrange
