@@ -41,10 +41,11 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     {
         try
         {
-            await using var simulator = await VeoSimulator.StartAsync(new VeoSimulatorOptions { Latency = TimeSpan.FromSeconds(3) });
+            // Long enough that the child is surely killed mid-generation, even on a loaded machine.
+            await using var simulator = await VeoSimulator.StartAsync(new VeoSimulatorOptions { Latency = TimeSpan.FromSeconds(4) });
             var settings = adapt(TestEngine.Settings(simulator.BaseUrl, folder.Path));
             settings["Generation:MaxConcurrency"] = "3";
-            settings["Generation:ExpectedGenerationSeconds"] = "3";
+            settings["Generation:ExpectedGenerationSeconds"] = "4";
 
             // Three generate (operation names journaled), two wait for a slot.
             var tasks = Enumerable.Range(1, 5).Select(i => ($"crash-{i}-{Guid.NewGuid():N}"[..24], $"crash test video {i}")).ToList();

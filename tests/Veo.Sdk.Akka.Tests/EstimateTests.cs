@@ -30,9 +30,14 @@ public sealed class EstimateTests
     public void The_first_poll_lands_near_the_expected_end_once_durations_were_observed()
     {
         var schedule = new PollSchedule(TimeSpan.FromSeconds(1));
-        Assert.Equal(TimeSpan.FromSeconds(48), schedule.FirstDelay(new ExpectedDuration(TimeSpan.FromSeconds(60), true), TimeSpan.Zero));
-        Assert.Equal(TimeSpan.FromSeconds(38), schedule.FirstDelay(new ExpectedDuration(TimeSpan.FromSeconds(60), true), TimeSpan.FromSeconds(10)));
-        Assert.Equal(PollSchedule.MinimumInterval, schedule.FirstDelay(new ExpectedDuration(TimeSpan.FromSeconds(60), true), TimeSpan.FromMinutes(5)));
+        var spread = new ExpectedDuration(TimeSpan.FromSeconds(60), true, Fastest: TimeSpan.FromSeconds(20));
+        Assert.Equal(TimeSpan.FromSeconds(48), schedule.FirstDelay(spread, TimeSpan.Zero));                  // 80% of the average
+        Assert.Equal(TimeSpan.FromSeconds(38), schedule.FirstDelay(spread, TimeSpan.FromSeconds(10)));
+        Assert.Equal(PollSchedule.MinimumInterval, schedule.FirstDelay(spread, TimeSpan.FromMinutes(5)));
+
+        // Steady durations: just before the fastest recent one would finish.
+        var steady = new ExpectedDuration(TimeSpan.FromSeconds(2.1), true, Fastest: TimeSpan.FromSeconds(2));
+        Assert.Equal(TimeSpan.FromSeconds(1.9), schedule.FirstDelay(steady, TimeSpan.Zero));
 
         // A model not seen yet: start polling after one interval instead of trusting the default guess.
         Assert.Equal(TimeSpan.FromSeconds(1), schedule.FirstDelay(new ExpectedDuration(TimeSpan.FromSeconds(60), false), TimeSpan.Zero));
@@ -47,8 +52,8 @@ public sealed class EstimateTests
         Assert.Equal(TimeSpan.FromSeconds(1.5), schedule.NextDelay(veo, 2, null));
         Assert.Equal(TimeSpan.FromSeconds(15), schedule.NextDelay(veo, 50, null));   // capped at a quarter of the expected duration
 
-        // Short generations poll at a tenth of their duration, never below 0.1 s.
-        var quick = new ExpectedDuration(TimeSpan.FromSeconds(2), true);
+        // Short generations poll at a twentieth of their duration, never below 0.1 s.
+        var quick = new ExpectedDuration(TimeSpan.FromSeconds(4), true);
         Assert.Equal(TimeSpan.FromSeconds(0.2), schedule.NextDelay(quick, 1, null));
         Assert.Equal(PollSchedule.MinimumInterval, schedule.NextDelay(new ExpectedDuration(TimeSpan.FromMilliseconds(300), true), 1, null));
         Assert.True(schedule.NextDelay(quick, 30, null) <= TimeSpan.FromSeconds(1));
@@ -64,10 +69,11 @@ public sealed class EstimateTests
         Assert.Equal(new ExpectedDuration(TimeSpan.FromSeconds(60), false), window.Expected("veo"));
         window.Observe("veo", TimeSpan.FromSeconds(10));
         window.Observe("veo", TimeSpan.FromSeconds(20));
-        Assert.Equal(new ExpectedDuration(TimeSpan.FromSeconds(15), true), window.Expected("veo"));
+        Assert.Equal(new ExpectedDuration(TimeSpan.FromSeconds(15), true, Fastest: TimeSpan.FromSeconds(10)), window.Expected("veo"));
         window.Observe("veo", TimeSpan.FromSeconds(30));
         window.Observe("veo", TimeSpan.FromSeconds(40));   // pushes the 10 s out
         Assert.Equal(TimeSpan.FromSeconds(30), window.Expected("veo").Duration);
+        Assert.Equal(TimeSpan.FromSeconds(20), window.Expected("veo").Fastest);
         Assert.False(window.Expected("other").IsObserved);
         window.Observe("veo", TimeSpan.Zero);             // ignored
         Assert.Equal(TimeSpan.FromSeconds(30), window.Expected("veo").Duration);

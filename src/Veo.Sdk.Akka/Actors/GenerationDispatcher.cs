@@ -49,7 +49,7 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
             _wakeAt = null;
             if (_book.Recover(Now))
             {
-                _log.Info("Veo quota back-off easing: {0} of {1} generations may start at once", _book.Limit, _book.Capacity);
+                _log.Info("Veo quota back-off easing: {Limit} of {Capacity} generations may start at once", _book.Limit, _book.Capacity);
             }
 
             GrantFreeSlots();
@@ -113,7 +113,7 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
         if (_book.Limit < before)
         {
             _metrics.QuotaBackedOff();
-            _log.Warning("Veo refused a start for quota; {0} of {1} generations may start at once for a while", _book.Limit, _book.Capacity);
+            _log.Warning("Veo refused a start for quota; {Limit} of {Capacity} generations may start at once for a while", _book.Limit, _book.Capacity);
         }
 
         GrantFreeSlots();
@@ -239,4 +239,20 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
     {
         public static readonly Wake Instance = new();
     }
+}
+
+/// <summary>
+/// The dispatcher's parent and front door (tasks talk to it; it forwards, so replies and watches go to the tasks
+/// themselves). The slot book is the only record of who holds a slot and who waits in which order, so a failure while
+/// handling one message must not wipe it: the dispatcher is resumed (that message is dropped), never restarted.
+/// </summary>
+internal sealed class GenerationDispatcherGuardian : ReceiveActor
+{
+    public GenerationDispatcherGuardian(Props dispatcherProps)
+    {
+        var dispatcher = Context.ActorOf(dispatcherProps, "dispatcher");
+        ReceiveAny(message => dispatcher.Forward(message));
+    }
+
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Resume);
 }

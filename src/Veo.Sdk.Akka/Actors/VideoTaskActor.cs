@@ -70,7 +70,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
         _settings = services.Settings;
         _dispatcher = dispatcher;
         _task = VideoTask.Empty(VideoTaskId.Parse(entityId, nameof(entityId)));
-        _expected = new ExpectedDuration(_settings.DefaultExpectedDuration, IsObserved: false);
+        _expected = new ExpectedDuration(_settings.DefaultExpectedDuration, false);
         _concurrency = _settings.MaxConcurrency;
         PersistenceId = PersistenceIdFor(entityId);
 
@@ -157,6 +157,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
                 _awaitingGrant = true;            // the admission request is our place in the queue
                 _services.Metrics.TaskSubmitted();
                 submitter.Tell(new VideoTaskReplies.SubmitAccepted(_task.Id, AlreadyExisted: false, EstimatedSeconds()));
+                Context.SetReceiveTimeout(null);
                 ArmQueueTimeLimit();
                 Become(Ready);
                 Stash.UnstashAll();
@@ -203,7 +204,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
             }
             else
             {
-                _log.Info("Task {0} revoked while running; operation {1} is left to finish at Veo and its result will be discarded", TaskId, _task.OperationName ?? "(not named yet)");
+                _log.Info("Task {TaskId} revoked while running; operation {OperationName} is left to finish at Veo and its result will be discarded", TaskId, _task.OperationName ?? "(not named yet)");
             }
 
             OnEnded();
@@ -428,7 +429,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
             _task = _task.Apply(e);
             if (e is VideoTaskEvents.StartRequested { AfterIndeterminateStart: true })
             {
-                _log.Warning("Task {0}: starting again after a crash inside the start call; Veo may run this generation twice", TaskId);
+                _log.Warning("Task {TaskId}: starting again after a crash inside the start call; Veo may run this generation twice", TaskId);
             }
 
             ArmTimeLimits(afterRecovery: false);
@@ -477,7 +478,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
         Persist(decision.Events[0], e =>
         {
             _task = _task.Apply(e);
-            _log.Debug("Task {0} started Veo operation {1}", TaskId, answered.OperationName);
+            _log.Debug("Task {TaskId} started Veo operation {OperationName}", TaskId, answered.OperationName);
             SchedulePoll(_settings.Polls.FirstDelay(_expected, TimeSpan.Zero));
             PushToWatchers();
         });
@@ -514,12 +515,12 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
             _awaitingGrant = true;
             _services.Metrics.QuotaDeferred();
             CancelTimeLimits();
-            _log.Info("Task {0}: Veo quota exceeded ({1}); waiting to retry after {2:O}", TaskId, quota.ErrorCode ?? quota.HttpStatus.ToString(System.Globalization.CultureInfo.InvariantCulture), quota.RetryAt);
+            _log.Info("Task {TaskId}: Veo quota exceeded ({ErrorCode}); waiting to retry after {RetryAt}", TaskId, quota.ErrorCode ?? quota.HttpStatus.ToString(System.Globalization.CultureInfo.InvariantCulture), quota.RetryAt);
         }
         else
         {
             ReleaseSlot();
-            _log.Warning("Task {0}: Veo refused the start: {1}", TaskId, rejected.Message);
+            _log.Warning("Task {TaskId}: Veo refused the start: {Reason}", TaskId, rejected.Message);
         }
 
         PersistAndApply(e0);
@@ -617,7 +618,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
             : (0, (string?)null, true);
         if (transient && _failedPolls < _settings.MaxConsecutivePollFailures)
         {
-            _log.Warning("Task {0}: poll {1} of operation {2} failed ({3} in a row), polling on: {4}", TaskId, _polls, _task.OperationName, _failedPolls, failed.Cause.Message);
+            _log.Warning("Task {TaskId}: poll {Poll} of operation {OperationName} failed ({FailedPolls} in a row), polling on: {Reason}", TaskId, _polls, _task.OperationName, _failedPolls, failed.Cause.Message);
             SchedulePoll(_settings.Polls.NextDelay(_expected, Math.Max(1, _misses), null));
             return;
         }
@@ -720,7 +721,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
         _ioAttempts++;
         if (_ioAttempts < _settings.MaxIoAttempts)
         {
-            _log.Warning("Task {0}: {1} failed (attempt {2}), retrying: {3}", TaskId, failed.Saving ? "saving the generation" : "downloading the video", _ioAttempts, failed.Cause.Message);
+            _log.Warning("Task {TaskId}: {Step} failed (attempt {Attempt}), retrying: {Reason}", TaskId, failed.Saving ? "saving the generation" : "downloading the video", _ioAttempts, failed.Cause.Message);
             Timers.StartSingleTimer(IoRetryTimer, RetryTransfer.Instance, TimeSpan.FromSeconds(0.5 * _ioAttempts));
             return;
         }
@@ -753,7 +754,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
         }
         catch (IOException ex)
         {
-            _log.Warning("Task {0}: could not delete the discarded video: {1}", TaskId, ex.Message);
+            _log.Warning("Task {TaskId}: could not delete the discarded video: {Reason}", TaskId, ex.Message);
         }
     }
 
@@ -820,7 +821,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
         }
         else
         {
-            _log.Warning("Task {0} passed the soft time limit of {1} s", TaskId, _settings.Rules.SoftTimeLimit.TotalSeconds);
+            _log.Warning("Task {TaskId} passed the soft time limit of {LimitSeconds} s", TaskId, _settings.Rules.SoftTimeLimit.TotalSeconds);
         }
 
         PersistAndApply(decision.Events[0]);
@@ -832,6 +833,12 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
     {
         switch (_task.Phase)
         {
+            case TaskPhase.New:
+                // Any message that woke us was handled before this one. Nothing did: the shard restarted an id it
+                // remembered although no task was ever stored under it (a crash during a lookup). Leave again.
+                ScheduleIdlePassivation();
+                break;
+
             case TaskPhase.Waiting:
                 RequestSlot(enforceQueueLimit: false, recovered: true);
                 ArmQueueTimeLimit();
@@ -841,12 +848,12 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
                 var decision = _task.Decide(new TaskFacts.RecoveredInsideStart(), Now, _settings.Rules);
                 if (decision.Events.Count > 0)
                 {
-                    _log.Warning("Task {0} was recovered inside its start call; failing it as INDETERMINATE_START (Generation:RestartIndeterminateStarts is off)", TaskId);
+                    _log.Warning("Task {TaskId} was recovered inside its start call; failing it as INDETERMINATE_START (Generation:RestartIndeterminateStarts is off)", TaskId);
                     PersistAndApply(decision.Events[0]);
                 }
                 else
                 {
-                    _log.Warning("Task {0} was recovered inside its start call; starting it again (Generation:RestartIndeterminateStarts is on)", TaskId);
+                    _log.Warning("Task {TaskId} was recovered inside its start call; starting it again (Generation:RestartIndeterminateStarts is on)", TaskId);
                     RequestSlot(enforceQueueLimit: false, recovered: true);
                 }
 
@@ -905,7 +912,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
         _services.Metrics.TaskEnded(state);
         if (state == VideoTaskState.Failure)
         {
-            _log.Warning("Task {0} failed: {1} {2}", TaskId, _task.Error?.Code, _task.Error?.Message);
+            _log.Warning("Task {TaskId} failed: {ErrorCode} {Reason}", TaskId, _task.Error?.Code, _task.Error?.Message);
         }
 
         PushToWatchers();

@@ -1,9 +1,16 @@
 namespace Veo.Sdk.Akka.Generation;
 
 /// <summary>What the engine expects a generation of one model to take, from the durations it observed recently.</summary>
-/// <param name="Duration">The expected duration.</param>
+/// <param name="Duration">The expected (average) duration.</param>
 /// <param name="IsObserved">Whether it comes from observed generations (otherwise it is the configured default).</param>
-internal readonly record struct ExpectedDuration(TimeSpan Duration, bool IsObserved);
+/// <param name="Fastest">The shortest recently observed duration; <see cref="Duration"/> when nothing was observed.</param>
+internal readonly record struct ExpectedDuration(TimeSpan Duration, bool IsObserved, TimeSpan Fastest)
+{
+    public ExpectedDuration(TimeSpan duration, bool isObserved)
+        : this(duration, isObserved, duration)
+    {
+    }
+}
 
 /// <summary>A small moving window of recent generation durations per model (in memory, per node).</summary>
 internal sealed class DurationWindow(TimeSpan defaultDuration, int size = DurationWindow.DefaultSize)
@@ -37,10 +44,10 @@ internal sealed class DurationWindow(TimeSpan defaultDuration, int size = Durati
     {
         if (!_byModel.TryGetValue(model, out var window) || window.Count == 0)
         {
-            return new ExpectedDuration(defaultDuration, IsObserved: false);
+            return new ExpectedDuration(defaultDuration, false);
         }
 
-        return new ExpectedDuration(TimeSpan.FromTicks((long)window.Average(d => d.Ticks)), IsObserved: true);
+        return new ExpectedDuration(TimeSpan.FromTicks((long)window.Average(d => d.Ticks)), IsObserved: true, window.Min());
     }
 }
 
@@ -51,15 +58,18 @@ internal sealed record PollSchedule(TimeSpan PollInterval)
     /// <summary>Polls never come closer together than this.</summary>
     public static readonly TimeSpan MinimumInterval = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Where the first poll lands, as a fraction of the expected duration.</summary>
+    /// <summary>The first poll lands no earlier than this fraction of the expected duration…</summary>
     public const double FirstPollFraction = 0.8;
+
+    /// <summary>…and no earlier than this fraction of the fastest recent generation: nothing is likely to be done before.</summary>
+    public const double FastestFraction = 0.95;
 
     private const double Growth = 1.5;
 
     /// <summary>
-    /// The delay before the first poll. With an observed expectation the first poll lands at 80% of it; without one
-    /// (a model not seen yet) polling starts after one interval and backs off, so neither a 10-second nor a 6-minute
-    /// generation is badly served.
+    /// The delay before the first poll. With observed durations the first poll lands at 80% of the average or 95% of the
+    /// fastest recent one, whichever is later; without any (a model not seen yet) polling starts after one interval and
+    /// backs off, so neither a 10-second nor a 6-minute generation is badly served.
     /// </summary>
     public TimeSpan FirstDelay(ExpectedDuration expected, TimeSpan alreadyElapsed)
     {
@@ -68,11 +78,12 @@ internal sealed record PollSchedule(TimeSpan PollInterval)
             return Max(MinimumInterval, PollInterval);
         }
 
-        return Max(MinimumInterval, expected.Duration * FirstPollFraction - alreadyElapsed);
+        var target = Max(expected.Duration * FirstPollFraction, expected.Fastest * FastestFraction);
+        return Max(MinimumInterval, target - alreadyElapsed);
     }
 
     /// <summary>
-    /// The delay after a poll that found the generation still running: a tenth of the expected duration (at most the
+    /// The delay after a poll that found the generation still running: a twentieth of the expected duration (at most the
     /// configured interval, at least 0.1 s), growing by half with every further miss up to a quarter of the expected
     /// duration, so an overrun generation is not hammered. A delay Veo asks for wins when longer.
     /// </summary>
@@ -81,7 +92,7 @@ internal sealed record PollSchedule(TimeSpan PollInterval)
     /// <param name="suggested">The delay Veo asked for, if any.</param>
     public TimeSpan NextDelay(ExpectedDuration expected, int missesSoFar, TimeSpan? suggested)
     {
-        var baseInterval = Clamp(expected.Duration / 10, MinimumInterval, Max(MinimumInterval, PollInterval));
+        var baseInterval = Clamp(expected.Duration / 20, MinimumInterval, Max(MinimumInterval, PollInterval));
         var cap = Max(baseInterval, Max(PollInterval, expected.Duration / 4));
         var grown = baseInterval * Math.Pow(Growth, Math.Clamp(missesSoFar - 1, 0, 30));
         var delay = grown > cap ? cap : grown;

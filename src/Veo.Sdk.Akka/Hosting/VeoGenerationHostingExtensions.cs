@@ -162,8 +162,9 @@ public static class VeoGenerationHostingExtensions
             {
                 var metrics = Require<VeoGenerationMetrics>(resolver.GetService<VeoGenerationMetrics>());
                 var clock = resolver.GetService<TimeProvider>() ?? TimeProvider.System;
-                var dispatcher = system.ActorOf(Props.Create(() => new GenerationDispatcher(settings, metrics, clock)), "veo-generation-dispatcher");
-                registry.Register<GenerationDispatcherKey>(dispatcher);
+                var dispatcherProps = Props.Create(() => new GenerationDispatcher(settings, metrics, clock));
+                var guardian = system.ActorOf(Props.Create(() => new GenerationDispatcherGuardian(dispatcherProps)), "veo-generation");
+                registry.Register<GenerationDispatcherKey>(guardian);
             })
             .WithShardRegion<VideoGenerationRegion>(
                 ShardRegionName,

@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Sockets;
+using Veo.Sdk.Akka.Tests.Support;
+using Veo.Sdk.Testing;
+using static Veo.Sdk.Akka.Tests.Support.EngineTestExtensions;
+
+namespace Veo.Sdk.Akka.Tests;
+
+/// <summary>Two nodes, one PostgreSQL: tasks are spread over both, and any node answers for any task (messages cross the wire).</summary>
+public sealed class ClusterTests(ITestOutputHelper output)
+{
+    [PostgresFact]
+    public async Task Two_nodes_share_the_tasks_and_either_answers_for_any_of_them()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        using var folder = new TempFolder();
+        await using var simulator = await VeoSimulator.StartAsync(new VeoSimulatorOptions { Latency = TimeSpan.FromMilliseconds(600) });
+        var (portA, portB) = (FreePort(), FreePort());
+        var seed = $"akka.tcp://veo@127.0.0.1:{portA}";
+
+        Dictionary<string, string?> Node(int port)
+        {
+            var settings = TestEngine.Settings(simulator.BaseUrl, folder.Path, database.ConnectionString);
+            settings["Generation:MaxConcurrency"] = "2";
+            settings["Akka:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            settings["Akka:SeedNodes:0"] = seed;
+            return settings;
+        }
+
+        await using var nodeA = await TestEngine.StartAsync(Node(portA), output);
+        await using var nodeB = await TestEngine.StartAsync(Node(portB), output);
+
+        var ids = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            ids.Add((await (i % 2 == 0 ? nodeA : nodeB).Service.SubmitAsync(Request($"cluster task {i}"))).TaskId);
+        }
+
+        // Watch every task from the node that did not submit it.
+        var finals = await Task.WhenAll(ids.Select((id, i) => (i % 2 == 0 ? nodeB : nodeA).Service.FinalStatusAsync(id, TimeSpan.FromSeconds(60))));
+        Assert.All(finals, f => Assert.Equal(VideoTaskState.Success, f.State));
+        foreach (var id in ids)
+        {
+            Assert.Equal(VideoTaskState.Success, (await nodeA.Service.GetStatusAsync(id))!.State);
+            Assert.Equal(VideoTaskState.Success, (await nodeB.Service.GetStatusAsync(id))!.State);
+        }
+
+        // Both nodes ran generations (the shards are spread), and neither ran more than its own slots.
+        var (metricsA, metricsB) = (nodeA.Metrics.GetSnapshot(), nodeB.Metrics.GetSnapshot());
+        output.WriteLine($"node A ran {metricsA.Succeeded}, node B ran {metricsB.Succeeded}; max_active {simulator.GetStats().MaxActive}");
+        Assert.Equal(8, metricsA.Succeeded + metricsB.Succeeded);
+        Assert.True(metricsA.Succeeded > 0 && metricsB.Succeeded > 0, "all tasks landed on one node");
+        Assert.True(metricsA.MaxRunning <= 2 && metricsB.MaxRunning <= 2);
+        Assert.True(simulator.GetStats().MaxActive <= 4);
+        Assert.Equal(8, simulator.GetStats().OperationsStarted);
+        Assert.Equal(CancelOutcome.AlreadyEnded, await nodeB.Service.CancelAsync(ids[0]));
+        Assert.Null(await nodeA.Service.GetStatusAsync("nobody-here"));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
