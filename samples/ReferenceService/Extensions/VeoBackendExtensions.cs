@@ -41,8 +41,7 @@ public sealed class EmbeddedSimulatorOptions
 /// <summary>The backend this process talks to, for code that needs to know (model mapping, logs).</summary>
 /// <param name="Backend">The configured backend.</param>
 /// <param name="ClientBackend">The API surface the Veo client speaks (the simulator speaks the Gemini API).</param>
-/// <param name="BaseUrl">The server the client calls, when not Google's default.</param>
-public sealed record VeoBackendInfo(VeoServiceBackend Backend, VeoBackend ClientBackend, Uri? BaseUrl);
+public sealed record VeoBackendInfo(VeoServiceBackend Backend, VeoBackend ClientBackend);
 
 public static class VeoBackendExtensions
 {
@@ -113,7 +112,7 @@ public static class VeoBackendExtensions
                     options.ApiKey = simulator.Options.ApiKey;
                 },
                 configSectionPath: null);
-            builder.Services.AddSingleton(new VeoBackendInfo(backend, VeoBackend.GeminiApi, simulator.BaseUrl));
+            builder.Services.AddSingleton(new VeoBackendInfo(backend, VeoBackend.GeminiApi));
             return;
         }
 
@@ -132,7 +131,7 @@ public static class VeoBackendExtensions
                 }
             },
             configSectionPath: null);
-        builder.Services.AddSingleton(new VeoBackendInfo(backend, clientBackend, clientSettings.GetValue<Uri?>("BaseUrl")));
+        builder.Services.AddSingleton(new VeoBackendInfo(backend, clientBackend));
     }
 
     private static VeoServiceBackend ParseBackend(string? value)

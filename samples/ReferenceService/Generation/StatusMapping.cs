@@ -13,8 +13,6 @@ public sealed class ApiLinks(IOptions<ApiOptions> options)
 
     public static string StatusPath(string taskId) => $"{ApiRoot}/tasks/{taskId}/status";
 
-    public static string EventsPath(string taskId) => $"{ApiRoot}/tasks/{taskId}/events";
-
     public static string BatchStatusPath(string batchId) => $"{ApiRoot}/batches/{batchId}/status";
 
     public static string VideoPath(long generationId) => $"/api/v1/videos/{generationId}";
