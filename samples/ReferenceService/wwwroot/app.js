@@ -700,7 +700,7 @@
 
     r.download.href = url;
     r.download.setAttribute("download", `ad-${generation.adId}-${status.result.generation_id ?? generation.taskId}.mp4`);
-    r.download.setAttribute("aria-label", `Download the video of ad ${generation.adId}`);
+    r.download.setAttribute("aria-label", `Download MP4 of ad ${generation.adId}`);
     r.download.hidden = false;
 
     const seconds = Number(status.result.generation_time);
