@@ -338,6 +338,7 @@
       pollTimer: 0,
       pollFailures: 0,
       cancelRequested: false,
+      cancelNote: null,
       card,
       r: refs(card),
       ...fields,
@@ -668,6 +669,7 @@
     if (final) {
       r.transport.hidden = true;
     }
+    renderNotes(generation);
     renderCountdown(generation);
     updateSummary();
   }
@@ -707,6 +709,22 @@
     if (Number.isFinite(seconds)) {
       r.status.textContent = `Ready, generated in ${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s.`;
     }
+  }
+
+  /** What the service adds beside the state: its warnings, and what a cancel did (Veo may still finish and bill). */
+  function renderNotes(generation) {
+    const warnings = Array.isArray(generation.status?.warnings) ? generation.status.warnings : [];
+    const notes = [...warnings.map(String), generation.cancelNote].filter((n) => n);
+    const list = generation.r.notes;
+    if (list.childElementCount === notes.length && notes.every((n, i) => list.children[i].textContent === n)) {
+      return;
+    }
+    list.replaceChildren(...notes.map((note) => {
+      const item = document.createElement("li");
+      item.textContent = note;
+      return item;
+    }));
+    list.hidden = notes.length === 0;
   }
 
   function renderTransport(generation, override) {
@@ -786,6 +804,11 @@
         showProblem(generation, `Could not cancel: ${problem.text}`, problem.lines);
         renderState(generation);
         return;
+      }
+      const outcome = await response.json().catch(() => null);
+      if (outcome && typeof outcome.message === "string" && outcome.message !== "") {
+        generation.cancelNote = outcome.message;
+        renderNotes(generation);
       }
     } catch (error) {
       generation.cancelRequested = false;
