@@ -105,11 +105,16 @@ public sealed class DemoPageSpecs(DemoServer server, ITestOutputHelper output) :
         var card = demo.Card(104);
         var taskId = await demo.TaskIdOfAsync(card);
         await Expect(card).ToHaveAttributeAsync("data-state", new Regex("^(PENDING|PROGRESS)$"));
+
+        // while it runs: a countdown from the service's ETA and a progress bar screen readers can read
+        await Expect(card.Locator(".countdown")).ToHaveTextAsync(new Regex(@"(about \d+:\d{2} left|finishing…)$"));
+        await Expect(card.GetByRole(AriaRole.Progressbar)).ToHaveAttributeAsync("aria-valuenow", new Regex(@"^\d+$"));
+
         await demo.CancelAsync(104);
 
         await Expect(card).ToHaveAttributeAsync("data-state", "REVOKED", Within(GenerationTimeout));
         await Expect(card.Locator(".badge")).ToHaveTextAsync("Cancelled");
-        await Expect(card.Locator(".status-text")).ToContainTextAsync(new Regex("cancel", RegexOptions.IgnoreCase));
+        await Expect(card.Locator(".status-text")).ToContainTextAsync("Cancelled");
         await Expect(card.GetByRole(AriaRole.Button, new() { Name = "Cancel the generation for ad 104" })).ToBeHiddenAsync();
         await Expect(card.Locator("video")).ToHaveCountAsync(0);
         Assert.Equal("REVOKED", (await GetStatusAsync(taskId)).GetProperty("state").GetString());
@@ -232,7 +237,7 @@ public sealed class DemoPageSpecs(DemoServer server, ITestOutputHelper output) :
 
     /// <summary>
     /// The README's picture of the page: three finished videos, paused on the same frame so the picture is
-    /// stable. Always written next to the test binaries; copied into docs/images when it is missing there or
+    /// stable, at the top of the page. Always written next to the test binaries; copied into docs/images when it is missing there or
     /// when VEO_UPDATE_SCREENSHOTS=1, so an ordinary test run leaves the working tree clean.
     /// </summary>
     private async Task SaveDemoScreenshotAsync(IPage page)
@@ -245,11 +250,11 @@ public sealed class DemoPageSpecs(DemoServer server, ITestOutputHelper output) :
               v.currentTime = Math.min(1, v.duration / 2);
             })))
             """);
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
         await page.Mouse.MoveAsync(0, 0);
         var bytes = await page.ScreenshotAsync(new PageScreenshotOptions
         {
-            FullPage = true,
-            Type = ScreenshotType.Png,
+            Type = ScreenshotType.Png, // the viewport: header, prompts and the three cards, no long scroll
             Animations = ScreenshotAnimations.Disabled,
             Caret = ScreenshotCaret.Hide,
         });

@@ -1,26 +1,23 @@
+using System.Globalization;
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace ReferenceService.BrowserTests;
 
 /// <summary>
-/// The real reference service on a real loopback socket (Kestrel, port 0) with its embedded Veo simulator,
+/// The real reference service in its own process on a loopback socket, with its default embedded Veo simulator and
 /// SQLite and video files in a throw-away folder, plus one headless system Chromium shared by the tests.
 /// </summary>
-public sealed class DemoServer : IAsyncLifetime
+public sealed class DemoServer : IAsyncLifetime, IAsyncDisposable
 {
     /// <summary>Short enough for a quick run, long enough to see a countdown and a progress bar move.</summary>
     public const double SimulatedLatencySeconds = 1.5;
 
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("veo-browser-tests-").FullName;
-    private ServiceFactory? _factory;
+    private ServiceProcess? _service;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
+    private bool _disposed;
 
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
 
@@ -36,9 +33,15 @@ public sealed class DemoServer : IAsyncLifetime
             return; // every test is skipped (or, under CI, fails with the reason when it asks for the browser)
         }
 
-        _factory = new ServiceFactory(_dataDirectory);
-        await Task.Run(_factory.StartServer);
-        BaseUrl = ListeningAddress(_factory.Services);
+        _service = await ServiceProcess.StartAsync(_dataDirectory, new Dictionary<string, string>
+        {
+            ["Veo:Simulator:LatencySeconds"] = SimulatedLatencySeconds.ToString(CultureInfo.InvariantCulture),
+            ["Persistence:ConnectionString"] = $"Data Source={Path.Combine(_dataDirectory, "veo.db")}",
+            ["Storage:VideosPath"] = Path.Combine(_dataDirectory, "videos"),
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information", // the "Now listening on" line
+        }, TimeSpan.FromSeconds(90));
+        BaseUrl = _service.BaseUrl;
         Api = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
         await WaitUntilReadyAsync();
 
@@ -68,8 +71,16 @@ public sealed class DemoServer : IAsyncLifetime
         return demo;
     }
 
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
+
     public async Task DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (_browser is not null)
         {
             await _browser.CloseAsync();
@@ -77,9 +88,9 @@ public sealed class DemoServer : IAsyncLifetime
 
         _playwright?.Dispose();
         Api.Dispose();
-        if (_factory is not null)
+        if (_service is not null)
         {
-            await _factory.DisposeAsync();
+            await _service.DisposeAsync();
         }
 
         try
@@ -90,14 +101,6 @@ public sealed class DemoServer : IAsyncLifetime
         {
             // A file still held by a closing handle: the temp folder is cleaned by the OS later.
         }
-    }
-
-    private static Uri ListeningAddress(IServiceProvider services)
-    {
-        var addresses = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
-        var address = addresses?.FirstOrDefault()
-            ?? throw new InvalidOperationException("Kestrel reported no listening address.");
-        return new Uri(address.EndsWith('/') ? address : address + "/");
     }
 
     private async Task WaitUntilReadyAsync()
@@ -128,30 +131,7 @@ public sealed class DemoServer : IAsyncLifetime
             await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None);
         }
 
-        throw new TimeoutException($"The service at {BaseUrl} did not become ready within 60 s (last: {last}).");
-    }
-
-    /// <summary>The service's own Program, on Kestrel at 127.0.0.1:0 with test data settings.</summary>
-    private sealed class ServiceFactory : WebApplicationFactory<global::Program>
-    {
-        private readonly string _dataDirectory;
-
-        public ServiceFactory(string dataDirectory)
-        {
-            _dataDirectory = dataDirectory;
-            UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        }
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Development");
-            builder.UseSetting("Veo:Backend", "Simulator");
-            builder.UseSetting("Veo:Simulator:LatencySeconds",
-                SimulatedLatencySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            builder.UseSetting("Persistence:Provider", "Sqlite");
-            builder.UseSetting("Persistence:ConnectionString", $"Data Source={Path.Combine(_dataDirectory, "veo.db")}");
-            builder.UseSetting("Storage:VideosPath", Path.Combine(_dataDirectory, "videos"));
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        }
+        throw new TimeoutException(
+            $"The service at {BaseUrl} did not become ready within 60 s (last: {last}). Its output:\n{_service?.RecentOutput}");
     }
 }

@@ -660,8 +660,7 @@
       const text = error?.message || status?.status || "The generation failed, and the service gave no reason.";
       showProblem(generation, text, [], error?.code);
     } else if (state === "REVOKED") {
-      const said = status?.status ?? "";
-      r.status.textContent = /cancel/i.test(said) ? said : `Cancelled before it finished. ${said}`.trim();
+      r.status.textContent = "Cancelled before it finished.";
     } else if (state === "SUCCESS") {
       showVideo(generation);
     }
@@ -713,8 +712,11 @@
 
   /** What the service adds beside the state: its warnings, and what a cancel did (Veo may still finish and bill). */
   function renderNotes(generation) {
-    const warnings = Array.isArray(generation.status?.warnings) ? generation.status.warnings : [];
-    const notes = [...warnings.map(String), generation.cancelNote].filter((n) => n);
+    const { status } = generation;
+    const warnings = Array.isArray(status?.warnings) ? status.warnings.map(String) : [];
+    // A cancel made elsewhere (API, another tab) has no answer here: the service's own text says what happened.
+    const revokedNote = generation.state === "REVOKED" ? (generation.cancelNote ?? status?.status) : generation.cancelNote;
+    const notes = [...warnings, revokedNote].filter((n) => n);
     const list = generation.r.notes;
     if (list.childElementCount === notes.length && notes.every((n, i) => list.children[i].textContent === n)) {
       return;
