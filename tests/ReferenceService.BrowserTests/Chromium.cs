@@ -18,8 +18,11 @@ public static class Chromium
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     public static string MissingMessage =>
-        $"No Chromium found: install Debian's package (apt-get install -y chromium) or set {PathVariable} to the executable. " +
-        "Never run 'playwright install'; these tests use the system browser.";
+        (Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 } configured
+            ? $"{PathVariable} is '{configured}', which does not exist. "
+            : "No Chromium found. ") +
+        $"Install Debian's package (apt-get install -y chromium) or set {PathVariable} to the executable. " +
+        "Never run 'playwright install': these tests use the system browser.";
 
     /// <summary>Arguments for a headless browser in a container: no sandbox (root), no GPU, no calls home.</summary>
     public static readonly IReadOnlyList<string> LaunchArguments =
