@@ -1,6 +1,7 @@
 using ReferenceService.Endpoints;
 using ReferenceService.Extensions;
 using ReferenceService.Http;
+using Veo.Sdk.Akka.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,7 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 await builder.AddVeoBackendAsync();
 
 // The engine: single-node Akka cluster, SQLite journal under data/, one persistent actor per task.
-builder.Services.AddGenerationEngine(builder.Configuration);
+builder.Services.AddVeoGenerationEngine(builder.Configuration);
 
 // The HTTP surface: snake_case JSON, problem details, validation, rate limit, batches, health, docs, CORS, telemetry.
 builder.Services.AddGenerationApi(builder.Configuration);

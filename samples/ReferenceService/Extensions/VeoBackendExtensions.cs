@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using Veo.Sdk;
 using Veo.Sdk.Testing;
 
@@ -82,6 +83,14 @@ public static class VeoBackendExtensions
                 MaxConcurrentOperations = settings.MaxConcurrentOperations,
             });
 
+            // Until the engine has seen a generation finish, its ETAs and progress estimates assume this duration; make the
+            // first ones right for the simulator (Google's real generations take about a minute, the engine's default).
+            if (builder.Configuration["Generation:ExpectedGenerationSeconds"] is null)
+            {
+                var expected = (settings.LatencySeconds + (settings.MaxLatencySeconds ?? settings.LatencySeconds)) / 2;
+                builder.Configuration.AddInMemoryCollection([new("Generation:ExpectedGenerationSeconds", Math.Max(0.1, expected).ToString(CultureInfo.InvariantCulture))]);
+            }
+
             // The first hosted service registered is the last one stopped: the simulator outlives the engine's last poll.
             builder.Services.AddSingleton(simulator);
             builder.Services.AddHostedService<EmbeddedSimulatorLifetime>();
@@ -92,11 +101,6 @@ public static class VeoBackendExtensions
                     options.Backend = VeoBackend.GeminiApi;
                     options.BaseUrl = simulator.BaseUrl;
                     options.ApiKey = simulator.Options.ApiKey;
-                    if (clientSettings["PollingInterval"] is null)
-                    {
-                        // Google's documented 10 s interval would dwarf a simulated generation of a few seconds.
-                        options.PollingInterval = TimeSpan.FromSeconds(Math.Clamp(settings.LatencySeconds / 4, 0.1, 2));
-                    }
                 },
                 configSectionPath: null);
             builder.Services.AddSingleton(new VeoBackendInfo(backend, VeoBackend.GeminiApi, simulator.BaseUrl));

@@ -1,6 +1,8 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using Veo.Sdk.Akka.Hosting;
 
 namespace ReferenceService.Generation;
 
@@ -18,11 +20,10 @@ public sealed class BatchStore : IDisposable
     private readonly SemaphoreSlim _schemaLock = new(1, 1);
     private volatile bool _schemaReady;
 
-    public BatchStore(DatabaseSettings database)
+    public BatchStore(IOptions<VeoPersistenceOptions> persistence)
     {
-        (_factory, _connectionString) = database.IsPostgreSql
-            ? ((DbProviderFactory)NpgsqlFactory.Instance, database.ConnectionString)
-            : (SqliteFactory.Instance, database.ConnectionString);
+        _connectionString = persistence.Value.ConnectionString;
+        _factory = persistence.Value.Provider == VeoPersistenceProvider.PostgreSql ? NpgsqlFactory.Instance : SqliteFactory.Instance;
     }
 
     /// <summary>Records a batch; recording the same batch again changes nothing (a retried batch submit).</summary>

@@ -6,7 +6,8 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
-using ReferenceService.Generation;
+using Microsoft.Extensions.Options;
+using Veo.Sdk.Akka.Hosting;
 
 namespace ReferenceService.Http;
 
@@ -39,8 +40,10 @@ public sealed class ClusterHealthCheck(IServiceProvider services) : IHealthCheck
 }
 
 /// <summary>Ready when the journal's database answers a query.</summary>
-public sealed class JournalHealthCheck(DatabaseSettings database) : IHealthCheck
+public sealed class JournalHealthCheck(IOptions<VeoPersistenceOptions> persistence) : IHealthCheck
 {
+    private readonly VeoPersistenceOptions _database = persistence.Value;
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
@@ -51,23 +54,23 @@ public sealed class JournalHealthCheck(DatabaseSettings database) : IHealthCheck
             command.CommandText = "SELECT 1";
             command.CommandTimeout = 5;
             await command.ExecuteScalarAsync(cancellationToken);
-            return HealthCheckResult.Healthy($"The {database.Provider} journal database answers.");
+            return HealthCheckResult.Healthy($"The {_database.Provider} journal database answers.");
         }
         catch (Exception exception) when (exception is DbException or InvalidOperationException or TimeoutException)
         {
-            return HealthCheckResult.Unhealthy($"The {database.Provider} journal database does not answer.", exception);
+            return HealthCheckResult.Unhealthy($"The {_database.Provider} journal database does not answer.", exception);
         }
     }
 
     private DbConnection Connect()
     {
-        if (database.IsPostgreSql)
+        if (_database.Provider == VeoPersistenceProvider.PostgreSql)
         {
-            return new NpgsqlConnection(database.ConnectionString);
+            return new NpgsqlConnection(_database.ConnectionString);
         }
 
         // ReadWrite, not ReadWriteCreate: a missing file means the journal was never created, which is not ready.
-        var builder = new SqliteConnectionStringBuilder(database.ConnectionString) { Mode = SqliteOpenMode.ReadWrite };
+        var builder = new SqliteConnectionStringBuilder(_database.ConnectionString) { Mode = SqliteOpenMode.ReadWrite };
         return new SqliteConnection(builder.ConnectionString);
     }
 }
