@@ -69,6 +69,51 @@ public sealed class DemoPageSpecs(DemoServer server, ITestOutputHelper output) :
     });
 
     [BrowserFact]
+    public Task Seven_quick_clicks_share_four_live_streams_and_all_finish() => WithPageAsync(async demo =>
+    {
+        // the original users clicked Generate seven times; a browser holds only six connections per host, so the
+        // page keeps at most four event streams open and polls the rest until a stream comes free
+        await demo.OpenAsync();
+        int[] clicks = [101, 102, 103, 104, 101, 102, 103];
+        foreach (var ad in clicks)
+        {
+            await demo.GenerateAsync(ad);
+        }
+
+        await Expect(demo.Page.Locator(".card")).ToHaveCountAsync(clicks.Length);
+        await Expect(demo.Page.Locator(".card[data-transport='polling'] .transport").First)
+            .ToContainTextAsync("4 live streams are already open");
+
+        await Expect(demo.Page.Locator(".card[data-state='SUCCESS']")).ToHaveCountAsync(clicks.Length, new() { Timeout = 60_000 });
+        await demo.Page.WaitForFunctionAsync(
+            "n => { const v = [...document.querySelectorAll('.card video')]; return v.length === n && v.every(x => x.readyState >= 2); }",
+            clicks.Length,
+            new PageWaitForFunctionOptions { Timeout = 30_000 });
+
+        var taskIds = await demo.Page.Locator(".card").EvaluateAllAsync<string[]>("cards => cards.map(c => c.dataset.taskId)");
+        Assert.Equal(clicks.Length, taskIds.Distinct().Count());
+        Assert.InRange(demo.RequestCount("/events"), 4, clicks.Length);
+        Assert.True(demo.RequestCount("/status") > 0, "the cards beyond four streams should have polled");
+    });
+
+    [BrowserFact]
+    public Task A_reload_picks_up_a_running_generation() => WithPageAsync(async demo =>
+    {
+        await demo.OpenAsync();
+        await demo.PromptText(103).FillAsync("A smartphone turns slowly on a turntable [sim:latency=6]");
+        await demo.GenerateAsync(103);
+        var taskId = await demo.TaskIdOfAsync(demo.Card(103));
+        await Expect(demo.Card(103)).ToHaveAttributeAsync("data-state", new Regex("^(PENDING|PROGRESS)$"));
+
+        await demo.Page.ReloadAsync();
+
+        var card = demo.Page.Locator($".card[data-task-id='{taskId}']");
+        await Expect(card).ToHaveCountAsync(1);
+        await Expect(card).ToHaveAttributeAsync("data-state", "SUCCESS", Within(GenerationTimeout));
+        await Expect(card.Locator("video")).ToHaveCountAsync(1);
+    });
+
+    [BrowserFact]
     public Task A_failed_generation_shows_its_error_text() => WithPageAsync(async demo =>
     {
         await demo.OpenAsync();
