@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -138,6 +139,36 @@ public sealed class DemoPageSpecs(DemoServer server, ITestOutputHelper output) :
             await Expect(card.GetByRole(AriaRole.Alert)).ToContainTextAsync(message!);
             await Expect(card.Locator("video")).ToHaveCountAsync(0);
         }
+    });
+
+    [BrowserFact]
+    public Task A_request_the_service_refuses_shows_its_problem_details() => WithPageAsync(async demo =>
+    {
+        await demo.OpenAsync();
+        var tooLong = string.Join(' ', Enumerable.Repeat("sparkling lemonade", 500)); // 9,499 characters
+        await demo.PromptText(101).FillAsync(tooLong);
+
+        await demo.GenerateAsync(101);
+
+        var card = demo.Card(101);
+        await Expect(card).ToHaveAttributeAsync("data-state", "REJECTED");
+        await Expect(card.Locator(".badge")).ToHaveTextAsync("Not started");
+        Assert.Null(await card.GetAttributeAsync("data-task-id"));
+
+        // the card shows the field error of the service's problem details, as the API words it
+        using var response = await server.Api.PostAsJsonAsync(
+            new Uri("api/v1/settings/ai/veo/generate-video-async", UriKind.Relative),
+            new Dictionary<string, object>
+            {
+                ["prompt"] = tooLong,
+                ["aspect_ratio"] = "VIDEO_ASPECT_RATIO_PORTRAIT",
+                ["video_model_key"] = "veo_3_1_t2v_fast_portrait",
+                ["ad_id"] = 101,
+            });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var promptError = problem.RootElement.GetProperty("errors").GetProperty("prompt")[0].GetString();
+        await Expect(card.GetByRole(AriaRole.Alert)).ToContainTextAsync($"prompt: {promptError}");
     });
 
     [BrowserFact]

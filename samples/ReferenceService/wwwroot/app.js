@@ -658,6 +658,7 @@
     if (state === "FAILURE") {
       const error = status?.error;
       const text = error?.message || status?.status || "The generation failed, and the service gave no reason.";
+      r.status.textContent = "Generation failed.";
       showProblem(generation, text, [], error?.code);
     } else if (state === "REVOKED") {
       r.status.textContent = "Cancelled before it finished.";
