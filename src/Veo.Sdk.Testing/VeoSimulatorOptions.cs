@@ -15,16 +15,16 @@ public sealed class VeoSimulatorOptions
     /// <summary>The model ids the simulator knows by default: every Veo id of the Gemini API and Vertex AI.</summary>
     public static IReadOnlyList<string> DefaultModels { get; } =
     [
-        "veo-2.0-generate-001",
-        "veo-3.0-generate-001",
-        "veo-3.0-fast-generate-001",
+        VeoModels.Veo20,
+        VeoModels.Veo30,
+        VeoModels.Veo30Fast,
         "veo-3.0-generate-preview",
         "veo-3.0-fast-generate-preview",
-        "veo-3.1-generate-preview",
-        "veo-3.1-fast-generate-preview",
-        "veo-3.1-lite-generate-preview",
-        "veo-3.1-generate-001",
-        "veo-3.1-fast-generate-001",
+        VeoModels.Veo31,
+        VeoModels.Veo31Fast,
+        VeoModels.Veo31Lite,
+        VeoModels.Veo31Vertex,
+        VeoModels.Veo31FastVertex,
     ];
 
     /// <summary>The address to listen on, an IP address or <c>localhost</c>. Loopback (<c>127.0.0.1</c>) by default.</summary>

@@ -8,7 +8,7 @@ namespace Veo.Sdk.Testing;
 /// <see cref="StartRequests"/> = <see cref="OperationsStarted"/> + <see cref="RejectedStarts"/> once no start request is in flight.
 /// </summary>
 /// <param name="OperationsStarted">Operations started (each one a generation Google would bill).</param>
-/// <param name="Polls">Operation polls: Gemini <c>GET</c>s of an operation and Vertex <c>fetchPredictOperation</c> calls, whatever they answered.</param>
+/// <param name="Polls">Authenticated operation polls (Gemini <c>GET</c>s of an operation, Vertex <c>fetchPredictOperation</c> calls), whatever they answered, 404 and 503 included.</param>
 /// <param name="Downloads">Authorized Gemini file downloads (<c>files/{id}:download</c> requests answered with the redirect).</param>
 /// <param name="Active">Operations started and not yet done, right now.</param>
 /// <param name="MaxActive">The highest <see cref="Active"/> reached.</param>

@@ -52,7 +52,10 @@ public class VeoClient : IVeoClient
     /// with a proxy). The SDK's retry policy, timeouts and authentication are applied around it.
     /// </summary>
     /// <param name="options">The settings; copied, so later changes to the instance do not affect the client.</param>
-    /// <param name="httpClient">The transport; it stays the caller's to dispose. Its own <see cref="HttpClient.Timeout"/> still applies.</param>
+    /// <param name="httpClient">
+    /// The transport; it stays the caller's to dispose. Its own <see cref="HttpClient.Timeout"/> still applies. Create its handler
+    /// with <c>AllowAutoRedirect = false</c>: the SDK then follows download redirects itself and sends the key to the API's host only.
+    /// </param>
     /// <param name="loggerFactory">Where to log; nothing is logged when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="httpClient"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="options"/> is invalid; the message says what to set.</exception>

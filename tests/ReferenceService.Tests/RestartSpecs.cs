@@ -42,10 +42,20 @@ public sealed class RestartSpecs : IAsyncLifetime
             var accepted = await response.ReadJsonAsync();
             batchId = accepted.GetProperty("batch_id").GetString()!;
             taskIds = accepted.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("task_id").GetString()!).ToArray();
-            await Eventually.True(() => _veo.GetStats().OperationsStarted == 2, TimeSpan.FromSeconds(30), () => "two generations to start at Veo");
-            var batch = await before.Client.GetFromJsonElementAsync(Api.BatchStatusPath(batchId));
-            Assert.Equal(2, batch.GetProperty("counts").GetProperty("progress").GetInt32());
+
+            // "generating" means Veo's operation name is in the journal: the stop below interrupts no start call, whose
+            // outcome the engine could not know after a restart (it would fail such a task as INDETERMINATE_START)
+            var batch = default(System.Text.Json.JsonElement);
+            await Eventually.Async(
+                async () =>
+                {
+                    batch = await before.Client.GetFromJsonElementAsync(Api.BatchStatusPath(batchId));
+                    return batch.GetProperty("tasks").EnumerateArray().Count(t => t.GetProperty("stage").GetString() == "generating") == 2;
+                },
+                TimeSpan.FromSeconds(30),
+                () => $"two tasks to be generating at Veo (last {batch})");
             Assert.Equal(1, batch.GetProperty("counts").GetProperty("pending").GetInt32());
+            Assert.Equal(2, _veo.GetStats().OperationsStarted);
         }
 
         // act: a new service on the same data

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Veo.Sdk.Testing;
@@ -40,8 +42,7 @@ public sealed class ServiceHost : IAsyncDisposable
         try
         {
             await Task.Run(factory.StartServer);
-            var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
-            client.Timeout = TimeSpan.FromSeconds(120);
+            var client = new HttpClient { BaseAddress = ListeningAddress(factory.Services), Timeout = TimeSpan.FromSeconds(120) };
             var host = new ServiceHost(factory, client);
             await host.WaitUntilReadyAsync();
             return host;
@@ -61,6 +62,13 @@ public sealed class ServiceHost : IAsyncDisposable
     {
         Client.Dispose();
         await _factory.DisposeAsync();
+    }
+
+    private static Uri ListeningAddress(IServiceProvider services)
+    {
+        var address = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("Kestrel reported no listening address.");
+        return new Uri(address);
     }
 
     private async Task WaitUntilReadyAsync()

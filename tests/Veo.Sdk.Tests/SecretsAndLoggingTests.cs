@@ -42,6 +42,25 @@ public sealed class SecretsAndLoggingTests
     }
 
     [Fact]
+    public async Task Should_not_send_the_key_to_a_host_other_than_the_api()
+    {
+        // arrange: a video on server B, downloaded by a client configured for server A (both accept the same key)
+        await using var serverA = await TestClients.StartSimulatorAsync(apiKey: SecretKey);
+        await using var serverB = await TestClients.StartSimulatorAsync(apiKey: SecretKey);
+        var onB = TestClients.Gemini(serverB);
+        var video = (await (await onB.StartGenerateVideoAsync(TestClients.Request())).WaitForCompletionAsync().WaitAsync(TimeSpan.FromSeconds(30))).GetVideosOrThrow()[0];
+        var clientForA = TestClients.Gemini(serverA);
+
+        // act
+        var thrown = await Assert.ThrowsAsync<VeoRequestFailedException>(() => clientForA.DownloadVideoAsync(video, Stream.Null));
+        var written = await onB.DownloadVideoAsync(video, Stream.Null);
+
+        // assert: B saw no key from A's client (401 = key missing), while B's own client downloads fine
+        Assert.Equal(401, thrown.Status);
+        Assert.True(written > 0);
+    }
+
+    [Fact]
     public async Task Should_log_each_poll_at_information_with_the_next_delay_but_never_the_prompt()
     {
         // arrange

@@ -133,7 +133,7 @@ public static class TaskEndpoints
     {
         if (!TaskIds.IsWellFormed(batchId) || await batches.GetAsync(batchId, context.RequestAborted) is not { } batch)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Batch not found", detail: $"There is no batch '{batchId}'.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Batch not found", detail: $"There is no batch '{Shorten(batchId)}'.");
         }
 
         var statuses = await Task.WhenAll(batch.TaskIds.Select(id => engine.GetStatusAsync(id, context.RequestAborted)));
@@ -175,5 +175,8 @@ public static class TaskEndpoints
     }
 
     internal static ProblemHttpResult TaskNotFound(string taskId)
-        => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Task not found", detail: $"There is no task '{taskId}'.");
+        => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Task not found", detail: $"There is no task '{Shorten(taskId)}'.");
+
+    /// <summary>Echoes at most 100 characters of a caller's id.</summary>
+    internal static string Shorten(string value) => value.Length <= 100 ? value : value[..100] + "…";
 }

@@ -207,7 +207,7 @@ public static partial class TaskStreamEndpoints
             {
                 if (await TaskEndpoints.FindAsync(engine, taskId, watch.Token) is null)
                 {
-                    await SendErrorAsync(taskId, "TASK_NOT_FOUND", $"There is no task '{taskId}'.", watch.Token);
+                    await SendErrorAsync(taskId, "TASK_NOT_FOUND", $"There is no task '{TaskEndpoints.Shorten(taskId)}'.", watch.Token);
                     return;
                 }
 

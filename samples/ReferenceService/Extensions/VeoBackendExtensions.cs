@@ -75,13 +75,23 @@ public static class VeoBackendExtensions
                 throw new InvalidOperationException("Veo:Simulator:MaxLatencySeconds must not be smaller than Veo:Simulator:LatencySeconds.");
             }
 
-            var simulator = await VeoSimulator.StartAsync(new VeoSimulatorOptions
+            var simulatorOptions = new VeoSimulatorOptions
             {
                 Port = settings.Port,
                 Latency = TimeSpan.FromSeconds(settings.LatencySeconds),
                 MaxLatency = settings.MaxLatencySeconds is { } max ? TimeSpan.FromSeconds(max) : null,
                 MaxConcurrentOperations = settings.MaxConcurrentOperations,
-            });
+            };
+
+            // The simulator is a web host of its own. Test hosts (WebApplicationFactory) take the first host built in the entry
+            // point's async flow to be the app, so build it outside that flow, or tests would get the simulator instead of us.
+            Task<VeoSimulator> starting;
+            using (ExecutionContext.SuppressFlow())
+            {
+                starting = Task.Run(() => VeoSimulator.StartAsync(simulatorOptions));
+            }
+
+            var simulator = await starting;
 
             // Until the engine has seen a generation finish, its ETAs and progress estimates assume this duration; make the
             // first ones right for the simulator (Google's real generations take about a minute, the engine's default).

@@ -142,7 +142,14 @@ public sealed partial class GenerationSubmitter(
                 // All or nothing: take back what this call queued so the client can retry the whole batch later.
                 foreach (var queued in results.Where(r => !r.AlreadyExisted))
                 {
-                    await engine.CancelAsync(queued.TaskId, CancellationToken.None);
+                    try
+                    {
+                        await engine.CancelAsync(queued.TaskId, CancellationToken.None);
+                    }
+                    catch (Exception cancelFailure) when (cancelFailure is not OperationCanceledException)
+                    {
+                        LogRollbackFailed(logger, cancelFailure, queued.TaskId, batchId);
+                    }
                 }
 
                 LogBatchRolledBack(logger, batchId, results.Count, items.Count);
@@ -229,6 +236,9 @@ public sealed partial class GenerationSubmitter(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The queue filled up during batch {BatchId}: cancelled the {QueuedCount} of {TaskCount} tasks it had queued")]
     private static partial void LogBatchRolledBack(ILogger logger, string batchId, int queuedCount, int taskCount);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not cancel task {TaskId} while taking back batch {BatchId}; it stays queued")]
+    private static partial void LogRollbackFailed(ILogger logger, Exception exception, string taskId, string batchId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {TaskCount} submits from {Client}: rate limit, retry after {RetryAfterSeconds} s")]
     private static partial void LogRateLimited(ILogger logger, string client, int taskCount, int retryAfterSeconds);

@@ -102,6 +102,7 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
         _book.QuotaExceeded(quota.TaskId, quota.Priority, quota.SubmittedAt, quota.RetryAt, Now, quota.RetryDelay);
         if (_book.Limit < before)
         {
+            _metrics.QuotaBackedOff();
             _log.Warning("Veo refused a start for quota; {0} of {1} generations may start at once for a while", _book.Limit, _book.Capacity);
         }
 

@@ -68,7 +68,7 @@ internal sealed class StatusSubscriber : ReceiveActor, IWithTimers
         }
 
         // After a resubscribe the current status comes again; only news are passed on.
-        if (status.Version > _lastVersion || status.IsFinal)
+        if (status.Version != _lastVersion || status.IsFinal)
         {
             _lastVersion = status.Version;
             _writer.TryWrite(status);

@@ -27,6 +27,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
     private const string QueueLimitTimer = "queue-limit";
     private const string RefreshTimer = "watch-refresh";
     private const string IoRetryTimer = "io-retry";
+    private const long MaxChangesPerEvent = (1 << 20) - 1;
 
     private readonly TaskServices _services;
     private readonly EngineSettings _settings;
@@ -57,7 +58,8 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
     private DateTimeOffset? _lastRunningPollAt;
     private DateTimeOffset? _veoFinishedAt;
     private VideoTaskStatus? _lastStatus;
-    private long _version;
+    private long _versionSequenceNr = -1;
+    private long _changesSinceEvent;
     private long _lastPushedVersion;
     private IActorRef? _pendingSubmitter;
 
@@ -284,18 +286,25 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
         _expected = expected;
     }
 
-    /// <summary>The status now; its version grows whenever something a reader sees has changed.</summary>
+    /// <summary>
+    /// The status now. Its version is the journal's sequence number in the high bits and a count of changes readers can
+    /// see since that event in the low bits: it grows with every change, and a final status has the same version whether
+    /// it is read live or recovered from the journal later.
+    /// </summary>
     private VideoTaskStatus CurrentStatus()
     {
-        var now = Now;
-        var status = _task.ToStatus(new LiveView(now, _runningStage, _expected, _task.Phase == TaskPhase.Waiting ? _queuePosition : null, _queueLength, _concurrency, _version));
-        if (_lastStatus is null || !SameForReaders(_lastStatus, status))
+        var status = _task.ToStatus(new LiveView(Now, _runningStage, _expected, _task.Phase == TaskPhase.Waiting ? _queuePosition : null, _queueLength, _concurrency, 0));
+        if (LastSequenceNr != _versionSequenceNr)
         {
-            var floor = status.IsFinal && _task.CompletedAt is { } completed ? completed.ToUnixTimeMilliseconds() : now.ToUnixTimeMilliseconds();
-            _version = _version == 0 && status.IsFinal ? floor : Math.Max(_version + 1, floor);
+            _versionSequenceNr = LastSequenceNr;
+            _changesSinceEvent = 0;
+        }
+        else if (_lastStatus is not null && !SameForReaders(_lastStatus, status) && _changesSinceEvent < MaxChangesPerEvent)
+        {
+            _changesSinceEvent++;
         }
 
-        status = status with { Version = _version };
+        status = status with { Version = (_versionSequenceNr << 20) | _changesSinceEvent };
         _lastStatus = status;
         return status;
     }
@@ -821,7 +830,6 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
 
     private void OnResume()
     {
-        _version = _task.LastChangeAt?.ToUnixTimeMilliseconds() ?? 0;
         switch (_task.Phase)
         {
             case TaskPhase.Waiting:

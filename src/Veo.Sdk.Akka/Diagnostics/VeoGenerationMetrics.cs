@@ -28,6 +28,7 @@ public sealed class VeoGenerationMetrics : IDisposable
     private long _completedGenerations;
     private long _pollsOfCompletedGenerations;
     private long _quotaDeferralCount;
+    private long _quotaBackoffs;
     private long _finishToSuccessCount;
     private double _finishToSuccessSumSeconds;
     private double _finishToSuccessMaxSeconds;
@@ -77,6 +78,7 @@ public sealed class VeoGenerationMetrics : IDisposable
                 CompletedGenerations: Interlocked.Read(ref _completedGenerations),
                 PollsPerGeneration: _completedGenerations == 0 ? 0 : (double)_pollsOfCompletedGenerations / _completedGenerations,
                 QuotaDeferrals: Interlocked.Read(ref _quotaDeferralCount),
+                QuotaBackoffs: Interlocked.Read(ref _quotaBackoffs),
                 AverageFinishToSuccess: TimeSpan.FromSeconds(_finishToSuccessCount == 0 ? 0 : _finishToSuccessSumSeconds / _finishToSuccessCount),
                 MaxFinishToSuccess: TimeSpan.FromSeconds(_finishToSuccessMaxSeconds),
                 Running: Volatile.Read(ref _running),
@@ -126,6 +128,8 @@ public sealed class VeoGenerationMetrics : IDisposable
         _quotaDeferrals.Add(1);
     }
 
+    internal void QuotaBackedOff() => Interlocked.Increment(ref _quotaBackoffs);
+
     internal void GenerationCompleted(string model, int polls, TimeSpan duration)
     {
         lock (_gate)
@@ -174,6 +178,7 @@ public sealed class VeoGenerationMetrics : IDisposable
 /// <param name="CompletedGenerations">Veo generations seen finished (any outcome).</param>
 /// <param name="PollsPerGeneration">Average polls per finished generation.</param>
 /// <param name="QuotaDeferrals">Starts refused for quota (the task waited again).</param>
+/// <param name="QuotaBackoffs">Times the engine lowered how many generations it starts at once after a quota refusal.</param>
 /// <param name="AverageFinishToSuccess">Average estimated time from Veo finishing to SUCCESS.</param>
 /// <param name="MaxFinishToSuccess">Longest estimated time from Veo finishing to SUCCESS.</param>
 /// <param name="Running">Generations running at Veo on this node now.</param>
@@ -190,6 +195,7 @@ public sealed record VeoGenerationMetricsSnapshot(
     long CompletedGenerations,
     double PollsPerGeneration,
     long QuotaDeferrals,
+    long QuotaBackoffs,
     TimeSpan AverageFinishToSuccess,
     TimeSpan MaxFinishToSuccess,
     int Running,

@@ -153,6 +153,10 @@ public static class VeoGenerationHostingExtensions
 
         builder
             .WithVeoPersistence(persistence)
+
+            // The region asks the (singleton) coordinator for shard homes and retries every retry-interval while it is not
+            // up yet; at the default 2 s a fresh node may serve its first task up to 2 s late. Half a second is cheap.
+            .AddHocon("akka.cluster.sharding.retry-interval = 500ms", HoconAddMode.Prepend)
             .WithCustomSerializer(VideoTaskSerializer.Name, [typeof(IVideoTaskProtocol)], system => new VideoTaskSerializer(system))
             .WithActors((system, registry, resolver) =>
             {
@@ -165,14 +169,20 @@ public static class VeoGenerationHostingExtensions
                 ShardRegionName,
                 (system, registry, resolver) =>
                 {
-                    var services = new TaskServices(
-                        Require<IVeoClient>(resolver.GetService<IVeoClient>(), "register one with AddVeoClient (package Veo.Sdk)"),
+                    var shared = new TaskServices(
+                        Require<IVeoClient>(resolver.GetService<IVeoClient>(), VeoClientHint),
                         Require<FolderVideoStore>(resolver.GetService<FolderVideoStore>()),
                         Require<IGenerationRecorder>(resolver.GetService<IGenerationRecorder>()),
                         Require<VeoGenerationMetrics>(resolver.GetService<VeoGenerationMetrics>()),
                         settings,
                         resolver.GetService<TimeProvider>() ?? TimeProvider.System);
-                    return entityId => Props.Create(() => new VideoTaskActor(entityId, services, registry.Get<GenerationDispatcherKey>()));
+                    return entityId =>
+                    {
+                        // The client is resolved per task: typed HTTP clients are meant to be short-lived (handler rotation).
+                        var services = shared with { Client = Require<IVeoClient>(resolver.GetService<IVeoClient>(), VeoClientHint) };
+                        var dispatcher = registry.Get<GenerationDispatcherKey>();
+                        return Props.Create(() => new VideoTaskActor(entityId, services, dispatcher));
+                    };
                 },
                 new VideoTaskMessageExtractor(),
                 new ShardOptions
@@ -242,6 +252,8 @@ public static class VeoGenerationHostingExtensions
 
         return builder;
     }
+
+    private const string VeoClientHint = "register one with AddVeoClient (package Veo.Sdk)";
 
     internal static IGenerationRecorder CreateRecorder(VeoPersistenceOptions persistence) => persistence.Provider switch
     {

@@ -10,9 +10,9 @@ internal enum ApiSurface
 /// <summary>The parameter rules of a model family, from the table in Google's Veo docs (veo-api.md 1.2).</summary>
 internal sealed class ModelRules
 {
-    private static readonly string[] Veo2Resolutions = ["720p"];
-    private static readonly string[] Veo3Resolutions = ["720p", "1080p"];
-    private static readonly string[] Veo31Resolutions = ["720p", "1080p", "4k"];
+    private static readonly string[] Veo2Resolutions = [VeoResolutions.Hd720];
+    private static readonly string[] Veo3Resolutions = [VeoResolutions.Hd720, VeoResolutions.FullHd1080];
+    private static readonly string[] Veo31Resolutions = [VeoResolutions.Hd720, VeoResolutions.FullHd1080, VeoResolutions.Uhd4K];
 
     private ModelRules(string family, bool isVeo2, string[] resolutions, bool lastFrame, bool referenceImages, bool extension)
     {

@@ -36,12 +36,12 @@ internal sealed class SampleVideo
 /// <summary>The embedded videos: 640x360 for 16:9 and 360x640 for 9:16 (see Media/README.md).</summary>
 internal static class SampleVideos
 {
-    private static readonly Lazy<SampleVideo> LandscapeVideo = new(() => new SampleVideo("Veo.Sdk.Testing.Media.landscape-16x9.mp4", "16:9"));
-    private static readonly Lazy<SampleVideo> PortraitVideo = new(() => new SampleVideo("Veo.Sdk.Testing.Media.portrait-9x16.mp4", "9:16"));
+    private static readonly Lazy<SampleVideo> LandscapeVideo = new(() => new SampleVideo("Veo.Sdk.Testing.Media.landscape-16x9.mp4", VeoAspectRatios.Landscape));
+    private static readonly Lazy<SampleVideo> PortraitVideo = new(() => new SampleVideo("Veo.Sdk.Testing.Media.portrait-9x16.mp4", VeoAspectRatios.Portrait));
 
     public static SampleVideo Landscape => LandscapeVideo.Value;
 
     public static SampleVideo Portrait => PortraitVideo.Value;
 
-    public static SampleVideo For(string aspectRatio) => aspectRatio == "9:16" ? Portrait : Landscape;
+    public static SampleVideo For(string aspectRatio) => aspectRatio == VeoAspectRatios.Portrait ? Portrait : Landscape;
 }

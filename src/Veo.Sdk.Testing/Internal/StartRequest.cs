@@ -10,8 +10,8 @@ internal sealed record StartRequest(string Prompt, string AspectRatio, int Durat
 /// <summary>Validates a <c>predictLongRunning</c> body the way Google does, answering 400 INVALID_ARGUMENT naming the field.</summary>
 internal static class StartRequestParser
 {
-    private const string PortraitAspectRatio = "9:16";
-    private const string LandscapeAspectRatio = "16:9";
+    private const string PortraitAspectRatio = VeoAspectRatios.Portrait;
+    private const string LandscapeAspectRatio = VeoAspectRatios.Landscape;
 
     public static GoogleApiError? TryParse(JsonElement root, ApiSurface surface, string model, out StartRequest? request)
     {
@@ -183,7 +183,7 @@ internal static class StartRequestParser
             durationGiven = true;
         }
 
-        var resolution = "720p";
+        var resolution = VeoResolutions.Hd720;
         if (TryGetParameter(parameters, "resolution", out var resolutionElement))
         {
             var text = resolutionElement.ValueKind == JsonValueKind.String ? resolutionElement.GetString() : null;
@@ -195,7 +195,7 @@ internal static class StartRequestParser
             resolution = text;
         }
 
-        if (resolution is "1080p" or "4k" && duration != 8)
+        if (resolution is VeoResolutions.FullHd1080 or VeoResolutions.Uhd4K && duration != 8)
         {
             return GoogleApiError.InvalidArgument("parameters.durationSeconds", $"resolution \"{resolution}\" requires durationSeconds 8, not {duration}.");
         }
@@ -205,7 +205,7 @@ internal static class StartRequestParser
             return GoogleApiError.InvalidArgument("parameters.durationSeconds", $"{(hasReferences ? "referenceImages" : "Video extension")} requires durationSeconds 8, not {duration}.");
         }
 
-        if (hasVideo && resolution != "720p")
+        if (hasVideo && resolution != VeoResolutions.Hd720)
         {
             return GoogleApiError.InvalidArgument("parameters.resolution", $"Video extension supports only resolution \"720p\", not \"{resolution}\".");
         }
@@ -225,18 +225,18 @@ internal static class StartRequestParser
         if (TryGetParameter(parameters, "personGeneration", out var person))
         {
             var text = person.ValueKind == JsonValueKind.String ? person.GetString() : null;
-            if (text is not ("allow_all" or "allow_adult" or "dont_allow"))
+            if (text is not (VeoPersonGeneration.AllowAll or VeoPersonGeneration.AllowAdult or VeoPersonGeneration.DontAllow))
             {
                 return GoogleApiError.InvalidArgument("parameters.personGeneration", $"personGeneration {person.GetRawText()} is not supported; use \"allow_all\", \"allow_adult\" or \"dont_allow\".");
             }
 
             var fromImages = hasImage || hasLastFrame || hasReferences;
-            if (!rules.IsVeo2 && text == "dont_allow")
+            if (!rules.IsVeo2 && text == VeoPersonGeneration.DontAllow)
             {
                 return GoogleApiError.InvalidArgument("parameters.personGeneration", $"personGeneration \"dont_allow\" isn't supported by {model}; use \"allow_all\" (text-to-video) or \"allow_adult\".");
             }
 
-            if (fromImages && text == "allow_all")
+            if (fromImages && text == VeoPersonGeneration.AllowAll)
             {
                 return GoogleApiError.InvalidArgument("parameters.personGeneration", $"personGeneration \"allow_all\" isn't supported for generation from images; use \"allow_adult\"{(rules.IsVeo2 ? " or \"dont_allow\"" : string.Empty)}.");
             }

@@ -1,0 +1,70 @@
+using Veo.Sdk.Testing;
+
+namespace ReferenceService.Tests;
+
+/// <summary>
+/// The real backends are a configuration change away: the same service against a standalone simulator speaking the Gemini
+/// API (<c>Veo:Backend=GeminiApi</c>, <c>Veo:BaseUrl</c>, <c>Veo:ApiKey</c>) or Vertex AI (<c>Veo:Backend=VertexAi</c>,
+/// <c>Veo:ProjectId</c>, <c>Veo:Location</c>, <c>Veo:AccessToken</c>).
+/// </summary>
+public sealed class BackendSpecs : IAsyncLifetime
+{
+    private readonly TempFolder _data = new();
+    private VeoSimulator _veo = null!;
+
+    public async Task InitializeAsync()
+        => _veo = await VeoSimulator.StartAsync(new VeoSimulatorOptions { Latency = TimeSpan.FromSeconds(0.5) });
+
+    public async Task DisposeAsync()
+    {
+        await _veo.DisposeAsync();
+        _data.Delete();
+    }
+
+    [Fact]
+    public async Task Should_generate_through_vertex_ai_when_the_backend_is_vertex()
+    {
+        // arrange
+        await using var service = await ServiceHost.StartAsync(_data.Path, new Dictionary<string, string?>
+        {
+            ["Veo:Backend"] = "VertexAi",
+            ["Veo:BaseUrl"] = _veo.BaseUrl.ToString(),
+            ["Veo:ProjectId"] = "reference-service-tests",
+            ["Veo:Location"] = "us-central1",
+            ["Veo:AccessToken"] = _veo.Options.VertexAccessToken,
+        });
+
+        // act
+        var taskId = await service.Client.SubmitAsync(Api.SeedRequest(adId: 95, modelKey: "veo_3_1_t2v_fast_portrait"));
+        var done = await service.Client.WaitForSuccessAsync(taskId);
+
+        // assert
+        var result = done.GetProperty("result");
+        Assert.Equal("veo-3.1-fast-generate-001", result.GetProperty("model").GetString());
+        Assert.Contains("projects/reference-service-tests/locations/us-central1/", result.GetProperty("operation_name").GetString());
+        var video = await service.Client.GetByteArrayAsync(new Uri(result.GetProperty("video_url").GetString()!));
+        Assert.Equal("ftyp"u8.ToArray(), video[4..8]);
+        Assert.Equal(1, _veo.GetStats().OperationsStarted);
+    }
+
+    [Fact]
+    public async Task Should_fail_the_task_naming_the_error_when_the_gemini_api_key_is_wrong()
+    {
+        // arrange
+        await using var service = await ServiceHost.StartAsync(_data.Path, new Dictionary<string, string?>
+        {
+            ["Veo:Backend"] = "GeminiApi",
+            ["Veo:BaseUrl"] = _veo.BaseUrl.ToString(),
+            ["Veo:ApiKey"] = "not-the-key",
+        });
+
+        // act
+        var taskId = await service.Client.SubmitAsync(Api.SeedRequest(adId: 96));
+        var done = await service.Client.WaitForFinalAsync(taskId);
+
+        // assert
+        Assert.Equal("FAILURE", done.State());
+        Assert.Equal("VEO_REQUEST_FAILED", done.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(0, _veo.GetStats().OperationsStarted);
+    }
+}

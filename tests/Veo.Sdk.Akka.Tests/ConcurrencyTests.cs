@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using Veo.Sdk.Akka.Tests.Support;
+using Veo.Sdk.Testing;
+using static Veo.Sdk.Akka.Tests.Support.EngineTestExtensions;
+
+namespace Veo.Sdk.Akka.Tests;
+
+/// <summary>Bounded parallelism at Veo and behaviour under Veo's quota, measured by the simulator.</summary>
+public sealed class ConcurrencyTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task N_tasks_never_run_more_than_C_at_once_and_finish_in_about_N_over_C_waves()
+    {
+        const int N = 12, C = 3;
+        var latency = TimeSpan.FromSeconds(1);
+        using var folder = new TempFolder();
+        await using var simulator = await VeoSimulator.StartAsync(new VeoSimulatorOptions { Latency = latency });
+        var settings = TestEngine.Settings(simulator.BaseUrl, folder.Path);
+        settings["Generation:MaxConcurrency"] = C.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var engine = await TestEngine.StartAsync(settings, output);
+
+        var clock = Stopwatch.StartNew();
+        var ids = await Task.WhenAll(Enumerable.Range(0, N).Select(async i => (await engine.Service.SubmitAsync(Request($"wave task {i}"))).TaskId));
+        var finals = await Task.WhenAll(ids.Select(id => engine.Service.FinalStatusAsync(id, TimeSpan.FromSeconds(60))));
+        clock.Stop();
+
+        foreach (var f in finals.OrderBy(f => f.StartedAt))
+        {
+            output.WriteLine($"{f.TaskId[..6]}: submitted {f.CreatedAt:HH:mm:ss.fff}, left the queue {f.StartedAt:HH:mm:ss.fff}, succeeded {f.CompletedAt:HH:mm:ss.fff}");
+        }
+
+        Assert.All(finals, f => Assert.Equal(VideoTaskState.Success, f.State));
+        var stats = simulator.GetStats();
+        Assert.Equal(N, stats.OperationsStarted);
+        Assert.Equal(C, stats.MaxActive);
+        Assert.True(engine.Metrics.GetSnapshot().MaxRunning <= C);
+
+        // ceil(N/C) = 4 waves of 1 s: at least 4 s by physics, and — generously — well under twice that.
+        var waves = (N + C - 1) / C;
+        output.WriteLine($"{N} tasks at C={C}, {latency.TotalSeconds} s each: {clock.Elapsed.TotalSeconds:0.00} s (ideal {waves * latency.TotalSeconds} s); polls/generation {engine.Metrics.GetSnapshot().PollsPerGeneration:0.0}");
+        Assert.True(clock.Elapsed >= latency * waves, $"finished in {clock.Elapsed} — faster than {waves} waves allow");
+        Assert.True(clock.Elapsed < latency * waves * 2 + TimeSpan.FromSeconds(2), $"took {clock.Elapsed.TotalSeconds:0.0} s for {waves} waves of {latency.TotalSeconds} s");
+    }
+
+    [Fact]
+    public async Task A_429_storm_is_absorbed_without_failures_and_the_engine_backs_off()
+    {
+        const int N = 10;
+        using var folder = new TempFolder();
+        await using var simulator = await VeoSimulator.StartAsync(new VeoSimulatorOptions
+        {
+            Latency = TimeSpan.FromMilliseconds(500),
+            MaxConcurrentOperations = 2,
+            QuotaRetryDelay = TimeSpan.FromMilliseconds(300),
+        });
+        var settings = TestEngine.Settings(simulator.BaseUrl, folder.Path);
+        settings["Generation:MaxConcurrency"] = "6";
+        await using var engine = await TestEngine.StartAsync(settings, output);
+
+        var ids = await Task.WhenAll(Enumerable.Range(0, N).Select(async i => (await engine.Service.SubmitAsync(Request($"storm {i}"))).TaskId));
+        var finals = await Task.WhenAll(ids.Select(id => engine.Service.FinalStatusAsync(id, TimeSpan.FromSeconds(60))));
+
+        Assert.All(finals, f => Assert.Equal(VideoTaskState.Success, f.State));
+        var stats = simulator.GetStats();
+        var metrics = engine.Metrics.GetSnapshot();
+        output.WriteLine($"start requests {stats.StartRequests}, refused {stats.RejectedStarts}, engine deferrals {metrics.QuotaDeferrals}, back-offs {metrics.QuotaBackoffs}, limit now {metrics.ConcurrencyLimit}");
+        Assert.Equal(N, stats.OperationsStarted);
+        Assert.True(stats.RejectedStarts > 0, "the storm never happened");
+        // The client retries a refused start itself (nothing was started); what it gives up on reaches the engine.
+        Assert.InRange(metrics.QuotaDeferrals, 1, stats.RejectedStarts);
+        Assert.Contains(finals, f => f.Warnings.Any(w => w.Contains("quota", StringComparison.OrdinalIgnoreCase)));
+
+        // The engine backed off (lowered how many it starts at once) instead of retrying at full concurrency.
+        Assert.True(metrics.QuotaBackoffs >= 1, "the engine never lowered its concurrency");
+    }
+}
