@@ -312,8 +312,8 @@ public sealed class DemoPageSpecs(DemoServer server, ITestOutputHelper output) :
     }
 
     /// <summary>
-    /// The README's picture of the page: three finished videos, paused on the same frame so the picture is
-    /// stable, at the top of the page. Always written next to the test binaries; copied into docs/images when it is missing there or
+    /// The README's picture of the page: three finished videos, paused on the same frame and without their
+    /// (animated) controls so the picture is stable, at the top of the page. Always written next to the test binaries; copied into docs/images when it is missing there or
     /// when VEO_UPDATE_SCREENSHOTS=1, so an ordinary test run leaves the working tree clean.
     /// </summary>
     private async Task SaveDemoScreenshotAsync(IPage page)
@@ -322,6 +322,7 @@ public sealed class DemoPageSpecs(DemoServer server, ITestOutputHelper output) :
             """
             () => Promise.all([...document.querySelectorAll('.card video')].map(v => new Promise(resolve => {
               v.pause();
+              v.controls = false; // Chromium fades its controls in and out; a picture without them is stable
               v.addEventListener('seeked', resolve, { once: true });
               v.currentTime = Math.min(1, v.duration / 2);
             })))
