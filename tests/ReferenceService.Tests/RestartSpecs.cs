@@ -51,11 +51,9 @@ public sealed class RestartSpecs : IAsyncLifetime
         Assert.Equal("ftyp"u8.ToArray(), video[4..8]);
     }
 
-    // Engine bug (Veo.Sdk.Akka, reported): during a graceful stop the generation dispatcher sees the running tasks' actors
-    // terminate (shard hand-off), frees their slots and grants one to the waiting task, which journals its start intent and
-    // calls Veo just before it is stopped itself; after the restart it fails as INDETERMINATE_START although Veo never got
-    // the call. Fails about half the runs when the process is warm. Unskip once the dispatcher stops granting on shutdown.
-    [Fact(Skip = "Engine bug: a graceful stop grants freed slots to waiting tasks, which then fail as INDETERMINATE_START after the restart")]
+    // A graceful stop must not grant the freed slot to the waiting task (it would journal a start intent it cannot carry
+    // out and come back as INDETERMINATE_START); the dispatcher grants nothing once coordinated shutdown has begun.
+    [Fact]
     public async Task Should_start_waiting_tasks_when_the_service_restarts_while_they_wait_for_a_slot()
     {
         // arrange: one task at Veo and one waiting for the only slot when the service goes down
