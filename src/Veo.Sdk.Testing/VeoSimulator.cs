@@ -45,10 +45,22 @@ public sealed class VeoSimulator : IAsyncDisposable
     /// <param name="cancellationToken">Cancels starting.</param>
     /// <returns>The running simulator.</returns>
     /// <exception cref="ArgumentException">A setting is invalid.</exception>
-    public static async Task<VeoSimulator> StartAsync(VeoSimulatorOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<VeoSimulator> StartAsync(VeoSimulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new VeoSimulatorOptions();
         options.Validate();
+
+        // The simulator is a web host of its own. Test hosts such as WebApplicationFactory take the first host built in
+        // the entry point's async flow to be the application, so an app that starts the simulator in its Program would
+        // hand its tests the simulator instead of itself. Building it outside the caller's execution context avoids that.
+        using (ExecutionContext.SuppressFlow())
+        {
+            return Task.Run(() => StartCoreAsync(options, cancellationToken), cancellationToken);
+        }
+    }
+
+    private static async Task<VeoSimulator> StartCoreAsync(VeoSimulatorOptions options, CancellationToken cancellationToken)
+    {
 
         // An empty builder reads no appsettings.json, environment variables or command line of the host process,
         // so a test project's configuration cannot move or reconfigure the simulator.

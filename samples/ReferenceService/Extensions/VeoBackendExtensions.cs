@@ -82,15 +82,9 @@ public static class VeoBackendExtensions
                 MaxConcurrentOperations = settings.MaxConcurrentOperations,
             };
 
-            // The simulator is a web host of its own. Test hosts (WebApplicationFactory) take the first host built in the entry
-            // point's async flow to be the app, so build it outside that flow, or tests would get the simulator instead of us.
-            Task<VeoSimulator> starting;
-            using (ExecutionContext.SuppressFlow())
-            {
-                starting = Task.Run(() => VeoSimulator.StartAsync(simulatorOptions));
-            }
-
-            var simulator = await starting;
+            // VeoSimulator.StartAsync builds its host outside this async flow, so test hosts (WebApplicationFactory) still
+            // find this app, not the simulator.
+            var simulator = await VeoSimulator.StartAsync(simulatorOptions);
 
             // Until the engine has seen a generation finish, its ETAs and progress estimates assume this duration; make the
             // first ones right for the simulator (Google's real generations take about a minute, the engine's default).
