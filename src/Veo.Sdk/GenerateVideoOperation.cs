@@ -1,3 +1,7 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Veo.Sdk.Internal;
+
 namespace Veo.Sdk;
 
 /// <summary>
@@ -11,7 +15,13 @@ public class GenerateVideoOperation
 {
     private readonly IVeoClient? _client;
     private readonly TimeSpan _defaultPollingInterval;
+    private readonly ILogger _logger = NullLogger.Instance;
+    private readonly TimeProvider _timeProvider = TimeProvider.System;
+    private readonly long? _startedTimestamp;
+    private readonly string? _model;
     private VeoOperationStatus? _status;
+    private int _pollCount;
+    private int _durationRecorded;
 
     /// <summary>Creates an operation for mocking.</summary>
     protected GenerateVideoOperation()
@@ -33,6 +43,18 @@ public class GenerateVideoOperation
         Name = name;
         _defaultPollingInterval = defaultPollingInterval;
         _status = status;
+    }
+
+    /// <summary>The client's own constructor: adds logging, and the start time for the generation-duration metric.</summary>
+    internal GenerateVideoOperation(
+        IVeoClient client, string name, TimeSpan defaultPollingInterval, VeoOperationStatus? status,
+        ILogger logger, TimeProvider timeProvider, long? startedTimestamp, string? model)
+        : this(client, name, defaultPollingInterval, status)
+    {
+        _logger = logger;
+        _timeProvider = timeProvider;
+        _startedTimestamp = startedTimestamp;
+        _model = model;
     }
 
     /// <summary>Veo's operation name, e.g. <c>models/veo-3.1-generate-preview/operations/abc123def456</c>.</summary>
@@ -62,6 +84,13 @@ public class GenerateVideoOperation
         var client = _client ?? throw new InvalidOperationException("This operation was created for mocking and cannot poll.");
         var status = await client.GetOperationStatusAsync(Name, cancellationToken).ConfigureAwait(false);
         _status = status;
+        _pollCount++;
+        if (status is { HasCompleted: true, Result: { } result } && _startedTimestamp is { } started
+            && Interlocked.Exchange(ref _durationRecorded, 1) == 0)
+        {
+            VeoTelemetry.RecordGenerationDuration(_timeProvider.GetElapsedTime(started), result, _model);
+        }
+
         return status;
     }
 
@@ -92,7 +121,8 @@ public class GenerateVideoOperation
             var wait = _status is null ? TimeSpan.Zero : _status.SuggestedPollDelay ?? pollingInterval;
             if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                Log.OperationPending(_logger, Name, _pollCount, wait);
+                await Task.Delay(wait, _timeProvider, cancellationToken).ConfigureAwait(false);
             }
 
             await UpdateStatusAsync(cancellationToken).ConfigureAwait(false);

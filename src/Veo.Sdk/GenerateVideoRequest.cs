@@ -36,6 +36,12 @@ public sealed record GenerateVideoRequest
     /// <summary>A first frame for image-to-video generation.</summary>
     public VeoImage? Image { get; init; }
 
+    /// <summary>A last frame, for interpolating between <see cref="Image"/> and it (Veo 3.1); requires <see cref="Image"/>.</summary>
+    public VeoImage? LastFrame { get; init; }
+
+    /// <summary>Up to 3 reference images ("assets") the video should show (Veo 3.1); requires an 8-second duration.</summary>
+    public IReadOnlyList<VeoImage>? ReferenceImages { get; init; }
+
     /// <summary>Checks what can be checked without asking Veo.</summary>
     /// <exception cref="ArgumentException">A value is invalid; the message names it.</exception>
     public void Validate()
@@ -96,6 +102,34 @@ public sealed record GenerateVideoRequest
         }
 
         Image?.Validate();
+        if (LastFrame is not null)
+        {
+            if (Image is null)
+            {
+                throw new ArgumentException("A last frame needs a first frame: set Image as well.", nameof(LastFrame));
+            }
+
+            LastFrame.Validate();
+        }
+
+        if (ReferenceImages is { } references)
+        {
+            if (references.Count > VeoLimits.MaxReferenceImages)
+            {
+                throw new ArgumentException($"{references.Count} reference images were given; at most {VeoLimits.MaxReferenceImages} are accepted.", nameof(ReferenceImages));
+            }
+
+            if (DurationSeconds is { } referenceDuration && referenceDuration != 8)
+            {
+                throw new ArgumentException($"Reference images require a duration of 8 seconds, not {referenceDuration}.", nameof(DurationSeconds));
+            }
+
+            foreach (var reference in references)
+            {
+                ArgumentNullException.ThrowIfNull(reference, nameof(ReferenceImages));
+                reference.Validate();
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -192,4 +226,7 @@ public static class VeoLimits
 {
     /// <summary>The longest prompt accepted, in characters. Google documents 1,024 tokens; this is a generous character bound on it.</summary>
     public const int MaxPromptLength = 8192;
+
+    /// <summary>The most reference images one request may carry.</summary>
+    public const int MaxReferenceImages = 3;
 }

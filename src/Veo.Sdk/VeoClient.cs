@@ -1,23 +1,494 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly.Timeout;
+using Refit;
+using Veo.Sdk.Internal;
+
 namespace Veo.Sdk;
 
-/// <summary>Client for Google's Veo video generation API.</summary>
+/// <summary>
+/// Client for Google's Veo video generation models on the Gemini API or Vertex AI (or any server that speaks the same
+/// protocol, such as the simulator in <c>Veo.Sdk.Testing</c>, through <see cref="VeoClientOptions.BaseUrl"/>).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Register it with <c>services.AddVeoClient(...)</c>, or create it directly with <see cref="VeoClient(VeoClientOptions)"/>;
+/// both get the same retry policy: polls and downloads retry transient failures (5xx, 408, 429, no connection), while
+/// starting a generation is retried only when Veo surely started nothing (429, or the connection never opened), because a
+/// repeated start is a second bill. A delay Google asks for (<c>RetryInfo</c>, <c>Retry-After</c>) is honoured.
+/// </para>
+/// <para>Veo cannot cancel a generation: cancellation tokens stop waiting, never the generation.</para>
+/// <para>The API key is never logged and never appears in exception messages.</para>
+/// </remarks>
 public class VeoClient : IVeoClient
 {
+    private const int DownloadBufferSize = 81920;
+
+    private readonly VeoClientOptions _options = null!;
+    private readonly VeoHttpApis _apis = null!;
+    private readonly ILogger _logger = NullLogger.Instance;
+    private readonly TimeProvider _timeProvider = TimeProvider.System;
+    private readonly Redactor _redactor = new(null);
+    private readonly Uri _baseUrl = VeoEndpoints.GeminiDefault;
+
     /// <summary>Creates a client for mocking.</summary>
     protected VeoClient() { }
 
-    /// <inheritdoc />
-    public virtual Task<GenerateVideoOperation> StartGenerateVideoAsync(GenerateVideoRequest request, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    /// <summary>Creates a client without dependency injection, with its own connection pool and the SDK's retry policy.</summary>
+    /// <param name="options">The settings; copied, so later changes to the instance do not affect the client.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> is invalid (for example no API key for the Gemini API); the message says what to set.</exception>
+    public VeoClient(VeoClientOptions options)
+        : this(Compose(options, httpClient: null, loggerFactory: null))
+    {
+    }
+
+    /// <summary>
+    /// Creates a client without dependency injection that sends through <paramref name="httpClient"/> (for example one
+    /// with a proxy). The SDK's retry policy, timeouts and authentication are applied around it.
+    /// </summary>
+    /// <param name="options">The settings; copied, so later changes to the instance do not affect the client.</param>
+    /// <param name="httpClient">The transport; it stays the caller's to dispose. Its own <see cref="HttpClient.Timeout"/> still applies.</param>
+    /// <param name="loggerFactory">Where to log; nothing is logged when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="httpClient"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> is invalid; the message says what to set.</exception>
+    public VeoClient(VeoClientOptions options, HttpClient httpClient, ILoggerFactory? loggerFactory = null)
+        : this(Compose(options, httpClient ?? throw new ArgumentNullException(nameof(httpClient)), loggerFactory))
+    {
+    }
+
+    /// <summary>The DI constructor (see <c>AddVeoClient</c>).</summary>
+    internal VeoClient(VeoClientOptions options, VeoHttpApis apis, ILoggerFactory? loggerFactory, TimeProvider? timeProvider)
+        : this(new Composition(Validated(options, VeoClientOptions.SectionName), apis, loggerFactory ?? NullLoggerFactory.Instance, timeProvider ?? TimeProvider.System))
+    {
+    }
+
+    private VeoClient(Composition composition)
+    {
+        _options = composition.Options;
+        _apis = composition.Apis;
+        _logger = composition.LoggerFactory.CreateLogger(VeoHttpRegistration.LoggerCategory);
+        _timeProvider = composition.TimeProvider;
+        _redactor = new Redactor(_options.ApiKey);
+        _baseUrl = VeoEndpoints.GetBaseUrl(_options);
+    }
+
+    /// <summary>The backend this client talks to.</summary>
+    public virtual VeoBackend Backend => _options.Backend;
 
     /// <inheritdoc />
-    public virtual Task<VeoOperationStatus> GetOperationStatusAsync(string operationName, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public virtual async Task<GenerateVideoOperation> StartGenerateVideoAsync(GenerateVideoRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+        var body = ToWire(request);
+        var backend = _options.Backend;
+
+        using var activity = VeoTelemetry.ActivitySource.StartActivity("Veo.StartGenerateVideo", ActivityKind.Client);
+        activity?.SetTag("veo.model", request.Model);
+        activity?.SetTag("veo.backend", backend.ToString());
+        Log.StartingGeneration(_logger, request.Model, backend, request.Prompt.Length);
+
+        var started = _timeProvider.GetTimestamp();
+        var what = $"the start of a generation with model {request.Model}";
+        var (operation, _) = await SendAsync(
+            VeoCallKind.Start,
+            what,
+            activity,
+            ct => backend == VeoBackend.VertexAi
+                ? _apis.Start.StartVertexAsync(_options.ProjectId!, _options.Location, request.Model, body, ct)
+                : _apis.Start.StartGeminiAsync(request.Model, body, ct),
+            cancellationToken).ConfigureAwait(false);
+
+        if (string.IsNullOrWhiteSpace(operation.Name))
+        {
+            throw Failed(VeoCallKind.Start, new VeoRequestFailedException(200, null, $"Veo accepted {what} but returned no operation name."), activity);
+        }
+
+        activity?.SetTag("veo.operation", operation.Name);
+        Log.GenerationStarted(_logger, operation.Name);
+        var status = ParseStatus(operation, operation.Name, null, VeoCallKind.Start, activity);
+        return new GenerateVideoOperation(this, operation.Name, _options.PollingInterval, status, _logger, _timeProvider, started, request.Model);
+    }
 
     /// <inheritdoc />
-    public virtual GenerateVideoOperation GetGenerateVideoOperation(string operationName) => throw new NotImplementedException();
+    public virtual async Task<VeoOperationStatus> GetOperationStatusAsync(string operationName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(operationName);
+        var backend = _options.Backend;
+        Func<CancellationToken, Task<IApiResponse<OperationResource>>> call;
+        if (backend == VeoBackend.VertexAi)
+        {
+            var parts = OperationNames.ParseVertex(operationName);
+            var fetch = new FetchPredictOperationRequest { OperationName = operationName };
+            call = ct => _apis.Poll.FetchVertexOperationAsync(parts.Project, parts.Location, parts.Model, fetch, ct);
+        }
+        else
+        {
+            OperationNames.ValidateGemini(operationName);
+            call = ct => _apis.Poll.GetGeminiOperationAsync(operationName, ct);
+        }
+
+        using var activity = VeoTelemetry.ActivitySource.StartActivity("Veo.GetOperation", ActivityKind.Client);
+        activity?.SetTag("veo.operation", operationName);
+        activity?.SetTag("veo.backend", backend.ToString());
+
+        var (operation, headers) = await SendAsync(VeoCallKind.Poll, $"the poll of operation {operationName}", activity, call, cancellationToken).ConfigureAwait(false);
+        var status = ParseStatus(operation, operationName, GoogleErrors.GetRetryAfter(headers, _timeProvider.GetUtcNow()), VeoCallKind.Poll, activity);
+        activity?.SetTag("veo.done", status.HasCompleted);
+        Log.OperationPolled(_logger, operationName, status.HasCompleted);
+        if (status is { HasCompleted: true, Result: { } result })
+        {
+            var outcome = VeoTelemetry.OutcomeName(result);
+            var videoCount = result is GenerateVideoResult.Succeeded succeeded ? succeeded.Videos.Count : 0;
+            activity?.SetTag("veo.outcome", outcome);
+            Log.OperationCompleted(_logger, operationName, outcome, videoCount);
+        }
+
+        return status;
+    }
 
     /// <inheritdoc />
-    public virtual Task<long> DownloadVideoAsync(GeneratedVideo video, Stream destination, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public virtual GenerateVideoOperation GetGenerateVideoOperation(string operationName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(operationName);
+        if (_options.Backend == VeoBackend.VertexAi)
+        {
+            OperationNames.ParseVertex(operationName);
+        }
+        else
+        {
+            OperationNames.ValidateGemini(operationName);
+        }
+
+        return new GenerateVideoOperation(this, operationName, _options.PollingInterval, null, _logger, _timeProvider, null, null);
+    }
 
     /// <inheritdoc />
-    public virtual Task<long> DownloadVideoToFileAsync(GeneratedVideo video, string path, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    /// <exception cref="ArgumentException"><paramref name="video"/> has neither a URI nor inline bytes, or <paramref name="destination"/> is not writable.</exception>
+    /// <exception cref="NotSupportedException">The video is in Cloud Storage (<c>gs://</c>, Vertex AI with a storage URI); read it with a Cloud Storage client.</exception>
+    public virtual async Task<long> DownloadVideoAsync(GeneratedVideo video, Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(video);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (!destination.CanWrite)
+        {
+            throw new ArgumentException("The destination stream is not writable.", nameof(destination));
+        }
+
+        if (video.InlineBytes is { } inline)
+        {
+            await destination.WriteAsync(inline, cancellationToken).ConfigureAwait(false);
+            return inline.Length;
+        }
+
+        var uri = ResolveDownloadUri(video);
+        var display = VeoEndpoints.ForDisplay(uri);
+        var what = $"the download of {display}";
+
+        using var activity = VeoTelemetry.ActivitySource.StartActivity("Veo.DownloadVideo", ActivityKind.Client);
+        activity?.SetTag("url.full", display);
+        Log.DownloadingVideo(_logger, display);
+        VeoTelemetry.RecordRequest(VeoCallKind.Download, _options.Backend);
+
+        HttpResponseMessage response;
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        try
+        {
+            response = await _apis.Download.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException or OperationCanceledException)
+        {
+            throw Failed(VeoCallKind.Download, GoogleErrors.NoResponse(what, ex, _redactor), activity);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                var errorBody = await GoogleErrors.ReadErrorBodyAsync(response, cancellationToken).ConfigureAwait(false);
+                throw Failed(VeoCallKind.Download, GoogleErrors.FromResponse((int)response.StatusCode, errorBody, response.Headers, what, _redactor, _timeProvider.GetUtcNow()), activity);
+            }
+
+            if (response.Content.Headers.ContentType?.MediaType is "text/html" or "application/json")
+            {
+                // An expired or unauthorised link can answer 200 with a page instead of the video.
+                throw Failed(VeoCallKind.Download, new VeoRequestFailedException(
+                    (int)response.StatusCode, null, $"Veo answered {what} with {response.Content.Headers.ContentType.MediaType} instead of a video; the link may have expired (Gemini keeps videos for 2 days)."), activity);
+            }
+
+            // The resilience pipeline bounds the wait for the headers; this bounds reading the body.
+            using var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bodyTimeout.CancelAfter(_options.DownloadTimeout);
+            long total = 0;
+            try
+            {
+                var body = await response.Content.ReadAsStreamAsync(bodyTimeout.Token).ConfigureAwait(false);
+                await using (body.ConfigureAwait(false))
+                {
+                    var buffer = new byte[DownloadBufferSize];
+                    int read;
+                    while ((read = await body.ReadAsync(buffer, bodyTimeout.Token).ConfigureAwait(false)) > 0)
+                    {
+                        await destination.WriteAsync(buffer.AsMemory(0, read), bodyTimeout.Token).ConfigureAwait(false);
+                        total += read;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (OperationCanceledException ex)
+            {
+                throw Failed(VeoCallKind.Download, new VeoRequestFailedException(
+                    0, null, $"The download of {display} did not finish within {_options.DownloadTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s ({total} bytes received).", null, ex), activity);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException)
+            {
+                throw Failed(VeoCallKind.Download, new VeoRequestFailedException(
+                    0, null, _redactor.Redact($"The download of {display} broke off after {total} bytes: {ex.Message}"), null, ex), activity);
+            }
+
+            if (response.Content.Headers.ContentLength is { } expected && expected != total)
+            {
+                throw Failed(VeoCallKind.Download, new VeoRequestFailedException(
+                    (int)response.StatusCode, null, $"The download of {display} ended after {total} of {expected} bytes."), activity);
+            }
+
+            activity?.SetTag("veo.bytes", total);
+            Log.VideoDownloaded(_logger, total, display);
+            return total;
+        }
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="video"/> has neither a URI nor inline bytes, or <paramref name="path"/> is empty.</exception>
+    /// <exception cref="NotSupportedException">The video is in Cloud Storage (<c>gs://</c>); read it with a Cloud Storage client.</exception>
+    public virtual async Task<long> DownloadVideoToFileAsync(GeneratedVideo video, string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(video);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var fullPath = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(fullPath);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        // Written under a temporary name and moved into place, so a reader never sees half a video.
+        var temporary = $"{fullPath}.{Guid.NewGuid():N}.part";
+        try
+        {
+            long written;
+            var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, DownloadBufferSize, FileOptions.Asynchronous);
+            await using (file.ConfigureAwait(false))
+            {
+                written = await DownloadVideoAsync(video, file, cancellationToken).ConfigureAwait(false);
+                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            File.Move(temporary, fullPath, overwrite: true);
+            return written;
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"VeoClient {{ Backend = {_options?.Backend}, BaseUrl = {_baseUrl} }}";
+
+    private Uri ResolveDownloadUri(GeneratedVideo video)
+    {
+        if (video.Uri is not { } uri)
+        {
+            throw new ArgumentException("The video has neither a URI nor inline bytes; nothing can be downloaded.", nameof(video));
+        }
+
+        if (uri.IsAbsoluteUri && string.Equals(uri.Scheme, "gs", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new NotSupportedException($"The video is stored in Cloud Storage ({VeoEndpoints.ForDisplay(uri)}); read it with a Google Cloud Storage client, or start the generation without a storage URI to get its bytes inline.");
+        }
+
+        if (!uri.IsAbsoluteUri)
+        {
+            return new Uri(_baseUrl, uri);
+        }
+
+        if (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+        {
+            throw new ArgumentException($"The video URI scheme '{uri.Scheme}' cannot be downloaded; expected http(s).", nameof(video));
+        }
+
+        // Behind a proxy (BaseUrl), a file URI on Google's host is fetched through the proxy too.
+        if (_options.BaseUrl is not null && VeoEndpoints.IsSameOrigin(uri, VeoEndpoints.GeminiDefault))
+        {
+            return new Uri(_baseUrl, uri.PathAndQuery.TrimStart('/'));
+        }
+
+        return uri;
+    }
+
+    private async Task<(OperationResource Operation, HttpResponseHeaders? Headers)> SendAsync(
+        VeoCallKind kind,
+        string what,
+        Activity? activity,
+        Func<CancellationToken, Task<IApiResponse<OperationResource>>> call,
+        CancellationToken cancellationToken)
+    {
+        VeoTelemetry.RecordRequest(kind, _options.Backend);
+        IApiResponse<OperationResource> response;
+        try
+        {
+            response = await call(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (ApiException ex)
+        {
+            throw Failed(kind, GoogleErrors.FromResponse((int)ex.StatusCode, ex.Content, ex.Headers, what, _redactor, _timeProvider.GetUtcNow()), activity);
+        }
+        catch (ApiRequestException ex)
+        {
+            throw Failed(kind, GoogleErrors.NoResponse(what, ex.InnerException ?? ex, _redactor), activity);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException)
+        {
+            throw Failed(kind, GoogleErrors.NoResponse(what, ex, _redactor), activity);
+        }
+
+        using (response)
+        {
+            if (response.HasRequestError(out var requestError))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                throw Failed(kind, GoogleErrors.NoResponse(what, requestError.InnerException ?? requestError, _redactor), activity);
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                var content = response.Error is ApiException apiError ? apiError.Content : null;
+                throw Failed(kind, GoogleErrors.FromResponse((int)(response.StatusCode ?? 0), content, response.Headers, what, _redactor, _timeProvider.GetUtcNow()), activity);
+            }
+
+            if (response.Error is not null || response.Content is null)
+            {
+                throw Failed(kind, new VeoRequestFailedException(
+                    (int)(response.StatusCode ?? 0), null, $"Veo answered {what} with a body that is not an operation ({response.Error?.InnerException?.Message ?? "empty"})."), activity);
+            }
+
+            return (response.Content, response.Headers);
+        }
+    }
+
+    private VeoOperationStatus ParseStatus(OperationResource operation, string name, TimeSpan? suggestedDelay, VeoCallKind kind, Activity? activity)
+    {
+        try
+        {
+            return OperationParser.ToStatus(operation, name, suggestedDelay);
+        }
+        catch (FormatException ex)
+        {
+            throw Failed(kind, new VeoRequestFailedException(200, null, $"Veo's answer for operation {name} carries video bytes that are not valid base64.", null, ex), activity);
+        }
+    }
+
+    private VeoRequestFailedException Failed(VeoCallKind kind, VeoRequestFailedException exception, Activity? activity)
+    {
+        VeoTelemetry.RecordError(kind, exception.Status, exception.ErrorCode);
+        Log.RequestFailed(_logger, kind, exception.Status, exception.ErrorCode, exception.Message);
+        activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+        activity?.SetTag("http.response.status_code", exception.Status);
+        activity?.SetTag("error.type", exception.ErrorCode ?? exception.Status.ToString(CultureInfo.InvariantCulture));
+        return exception;
+    }
+
+    private static PredictLongRunningRequest ToWire(GenerateVideoRequest request) => new()
+    {
+        Instances =
+        [
+            new VideoInstance
+            {
+                Prompt = request.Prompt,
+                Image = ToWire(request.Image),
+                LastFrame = ToWire(request.LastFrame),
+                ReferenceImages = request.ReferenceImages is { Count: > 0 } references
+                    ? references.Select(r => new WireReferenceImage { Image = ToWire(r)! }).ToArray()
+                    : null,
+            },
+        ],
+        Parameters = new VideoParameters
+        {
+            AspectRatio = request.AspectRatio,
+            NegativePrompt = request.NegativePrompt,
+            PersonGeneration = request.PersonGeneration,
+            DurationSeconds = request.DurationSeconds,
+            Resolution = request.Resolution,
+            SampleCount = request.SampleCount,
+            EnhancePrompt = request.EnhancePrompt,
+            Seed = request.Seed,
+        },
+    };
+
+    private static WireImage? ToWire(VeoImage? image)
+        => image is null ? null : new WireImage { BytesBase64Encoded = Convert.ToBase64String(image.Bytes.Span), MimeType = image.MimeType };
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Best effort: a leftover .part file is harmless and named as such.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static VeoClientOptions Validated(VeoClientOptions options, string? sectionPath)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var snapshot = options.Clone();
+        var failures = VeoClientOptionsValidator.GetFailures(snapshot, sectionPath, includeDataAnnotations: true);
+        if (failures.Count > 0)
+        {
+            throw new ArgumentException($"The Veo client options are invalid: {string.Join(" ", failures)}", nameof(options));
+        }
+
+        return snapshot;
+    }
+
+    private static Composition Compose(VeoClientOptions options, HttpClient? httpClient, ILoggerFactory? loggerFactory)
+    {
+        var snapshot = Validated(options, VeoClientOptions.SectionName);
+        loggerFactory ??= NullLoggerFactory.Instance;
+
+        // The same registration as AddVeoClient, in a private container: one code path for the HTTP pipeline and its policy.
+        var services = new ServiceCollection();
+        services.AddSingleton(loggerFactory);
+        VeoHttpRegistration.AddVeoHttpClients(
+            services,
+            _ => snapshot,
+            httpClient is null ? null : () => new HttpClientForwardingHandler(httpClient));
+        var provider = services.BuildServiceProvider();
+        return new Composition(snapshot, provider.GetRequiredService<VeoHttpApis>(), loggerFactory, TimeProvider.System);
+    }
+
+    private sealed record Composition(VeoClientOptions Options, VeoHttpApis Apis, ILoggerFactory LoggerFactory, TimeProvider TimeProvider);
 }

@@ -55,7 +55,21 @@ public sealed class VeoClientOptions
     [Range(0, 10)]
     public int MaxRetries { get; set; } = 3;
 
+    /// <summary>The first delay of the exponential back-off between retries, used when Veo names no delay of its own.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The longest delay waited before a retry inside one call. When Veo asks for more (<c>RetryInfo</c> or <c>Retry-After</c>),
+    /// the call fails at once with <see cref="VeoRequestFailedException.RetryAfter"/> set, so the caller can schedule the retry.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A copy, so that a client is not affected by later changes to the instance it was given.</summary>
+    internal VeoClientOptions Clone() => (VeoClientOptions)MemberwiseClone();
+
     /// <inheritdoc />
     public override string ToString()
-        => $"VeoClientOptions {{ Backend = {Backend}, BaseUrl = {BaseUrl?.ToString() ?? "(Google)"}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(none)" : "***")}, ProjectId = {ProjectId}, Location = {Location}, PollingInterval = {PollingInterval} }}";
+        => $"VeoClientOptions {{ Backend = {Backend}, BaseUrl = {BaseUrl?.ToString() ?? "(Google)"}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(none)" : "***")}, ProjectId = {ProjectId}, Location = {Location}, PollingInterval = {PollingInterval}, MaxRetries = {MaxRetries} }}";
 }

@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Veo.Sdk.Testing.Internal;
+
+/// <summary>What the <c>[sim:…]</c> markers of a prompt ask for.</summary>
+internal enum MarkerOutcome
+{
+    None,
+    Filtered,
+    OperationError,
+    QuotaExceeded,
+    InternalError,
+}
+
+/// <summary>
+/// The prompt markers (case-insensitive, anywhere in the prompt): <c>[sim:filtered]</c>, <c>[sim:error]</c>, <c>[sim:429]</c>,
+/// <c>[sim:500]</c>, <c>[sim:poll503]</c>, <c>[sim:latency=3.5]</c>. An answer to the start request (429, 500) wins over an
+/// operation error, which wins over filtering; an unknown or malformed marker is a 400 so a typo never passes silently.
+/// </summary>
+internal readonly partial record struct PromptMarkers(MarkerOutcome Outcome, TimeSpan? Latency, bool FailFirstPoll)
+{
+    public const string Known = "[sim:filtered], [sim:error], [sim:429], [sim:500], [sim:poll503], [sim:latency=<seconds>]";
+
+    public static PromptMarkers None => default;
+
+    public static GoogleApiError? TryParse(string prompt, out PromptMarkers markers)
+    {
+        markers = default;
+        if (!prompt.Contains("[sim:", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var outcome = MarkerOutcome.None;
+        TimeSpan? latency = null;
+        var failFirstPoll = false;
+        foreach (Match match in MarkerPattern().Matches(prompt))
+        {
+            var marker = match.Groups["marker"].Value.Trim().ToLowerInvariant();
+            switch (marker)
+            {
+                case "filtered":
+                    outcome = Max(outcome, MarkerOutcome.Filtered);
+                    break;
+                case "error":
+                    outcome = Max(outcome, MarkerOutcome.OperationError);
+                    break;
+                case "429":
+                    outcome = Max(outcome, MarkerOutcome.QuotaExceeded);
+                    break;
+                case "500":
+                    outcome = Max(outcome, MarkerOutcome.InternalError);
+                    break;
+                case "poll503":
+                    failFirstPoll = true;
+                    break;
+                default:
+                    const string latencyPrefix = "latency=";
+                    if (marker.StartsWith(latencyPrefix, StringComparison.Ordinal)
+                        && double.TryParse(marker.AsSpan(latencyPrefix.Length), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds)
+                        && seconds <= TimeSpan.MaxValue.TotalSeconds / 2)
+                    {
+                        latency = TimeSpan.FromSeconds(seconds);
+                        break;
+                    }
+
+                    return GoogleApiError.InvalidArgument("instances[0].prompt", $"Unknown Veo simulator marker '{match.Value}' in the prompt; known markers: {Known}.");
+            }
+        }
+
+        markers = new PromptMarkers(outcome, latency, failFirstPoll);
+        return null;
+    }
+
+    // 429 and 500 rank above the operation outcomes because they answer the start request itself.
+    private static MarkerOutcome Max(MarkerOutcome a, MarkerOutcome b) => (MarkerOutcome)Math.Max((int)a, (int)b);
+
+    [GeneratedRegex(@"\[sim:(?<marker>[^\]]*)\]", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex MarkerPattern();
+}

@@ -1,0 +1,59 @@
+namespace Veo.Sdk.Testing.Internal;
+
+/// <summary>How a simulated generation ends.</summary>
+internal enum OperationResultKind
+{
+    Succeeded,
+    Filtered,
+    Failed,
+}
+
+/// <summary>
+/// A generation in flight or done. It holds no timer: whether it is done is computed from <see cref="CompletesAt"/>
+/// on each look, so thousands of operations cost a dictionary entry each.
+/// </summary>
+internal sealed class SimulatedOperation
+{
+    private int _failNextPoll;
+
+    public SimulatedOperation(bool failFirstPoll) => _failNextPoll = failFirstPoll ? 1 : 0;
+
+    public required string Name { get; init; }
+
+    public required string Model { get; init; }
+
+    public required ApiSurface Surface { get; init; }
+
+    public required StartRequest Request { get; init; }
+
+    /// <summary>When the operation is done, as a <see cref="TimeProvider"/> timestamp.</summary>
+    public required long CompletesAt { get; init; }
+
+    /// <summary>When the operation is done, as a wall-clock time (for file metadata and expiry).</summary>
+    public required DateTimeOffset CompletesAtUtc { get; init; }
+
+    /// <summary>How long the generation takes from its start.</summary>
+    public required TimeSpan Latency { get; init; }
+
+    public required OperationResultKind Result { get; init; }
+
+    public string? FilterReason { get; init; }
+
+    public int ErrorCode { get; init; }
+
+    public string? ErrorMessage { get; init; }
+
+    /// <summary>The Gemini file ids of the generated videos, one per sample; empty unless the result is a success on the Gemini API.</summary>
+    public IReadOnlyList<string> FileIds { get; init; } = [];
+
+    /// <summary>The last segment of <see cref="Name"/>.</summary>
+    public string Id => Name[(Name.LastIndexOf('/') + 1)..];
+
+    public bool IsDone(long now) => now >= CompletesAt;
+
+    /// <summary>True once, for the first poll of an operation started with <c>[sim:poll503]</c>.</summary>
+    public bool TryConsumePollFailure() => Volatile.Read(ref _failNextPoll) == 1 && Interlocked.Exchange(ref _failNextPoll, 0) == 1;
+}
+
+/// <summary>A generated video as a Gemini file.</summary>
+internal sealed record SimulatedFile(string Id, SampleVideo Video, SimulatedOperation Operation);

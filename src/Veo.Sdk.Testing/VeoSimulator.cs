@@ -1,0 +1,148 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Veo.Sdk.Testing.Internal;
+
+namespace Veo.Sdk.Testing;
+
+/// <summary>
+/// A Veo server for tests and demos: Kestrel on loopback speaking Google's Gemini API (<c>/v1beta/…</c>) and Vertex AI
+/// (<c>/v1/projects/…</c>) video generation endpoints as Google documents them, with scripted latency, safety filtering,
+/// errors and quotas, serving real playable MP4s. Point any client at <see cref="BaseUrl"/>, including Google's own SDKs.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var veo = await VeoSimulator.StartAsync(new VeoSimulatorOptions { Latency = TimeSpan.FromMilliseconds(200) });
+/// var client = new VeoClient(new VeoClientOptions { BaseUrl = veo.BaseUrl, ApiKey = veo.Options.ApiKey });
+/// </code>
+/// </example>
+public sealed class VeoSimulator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly VeoSimulatorState _state;
+    private int _disposed;
+
+    private VeoSimulator(WebApplication app, VeoSimulatorState state, Uri baseUrl)
+    {
+        _app = app;
+        _state = state;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary>The root URL clients call, e.g. <c>http://127.0.0.1:41234/</c>; Gemini paths are <c>v1beta/…</c>, Vertex paths <c>v1/projects/…</c>.</summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary>The settings the simulator runs with.</summary>
+    public VeoSimulatorOptions Options => _state.Options;
+
+    /// <summary>Starts a simulator; it listens until disposed.</summary>
+    /// <param name="options">The settings; the defaults when <see langword="null"/> (any free port on 127.0.0.1, 2 s latency).</param>
+    /// <param name="cancellationToken">Cancels starting.</param>
+    /// <returns>The running simulator.</returns>
+    /// <exception cref="ArgumentException">A setting is invalid.</exception>
+    public static async Task<VeoSimulator> StartAsync(VeoSimulatorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new VeoSimulatorOptions();
+        options.Validate();
+
+        // An empty builder reads no appsettings.json, environment variables or command line of the host process,
+        // so a test project's configuration cannot move or reconfigure the simulator.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(VeoSimulator).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            var address = options.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Host);
+            kestrel.Listen(address, options.Port);
+        });
+        builder.Services.AddRoutingCore();
+        builder.Services.AddLogging(logging =>
+        {
+            if (options.LoggerFactory is { } loggerFactory)
+            {
+                logging.AddProvider(new ForwardingLoggerProvider(loggerFactory));
+                logging.AddFilter("Microsoft", LogLevel.Warning);
+            }
+        });
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
+
+        var app = builder.Build();
+        var state = new VeoSimulatorState(options, app.Services.GetRequiredService<ILogger<VeoSimulatorState>>());
+        app.MapVeoSimulator(state);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var baseUrl = ResolveBaseUrl(app);
+        Log.Listening(state.Logger, baseUrl);
+        return new VeoSimulator(app, state, baseUrl);
+    }
+
+    /// <summary>A snapshot of the statistics, the same numbers <c>GET /_simulator/stats</c> returns.</summary>
+    public VeoSimulatorStats GetStats() => _state.GetStats();
+
+    /// <summary>Sets the counters back to zero; operations in flight keep running (see <see cref="VeoSimulatorState.ResetStats"/>).</summary>
+    public void ResetStats() => _state.ResetStats();
+
+    /// <summary>Queues a scripted outcome; each start request that passes authentication and validation takes the next one (FIFO).</summary>
+    /// <param name="outcome">What happens to that request.</param>
+    /// <exception cref="ArgumentException">The outcome is invalid.</exception>
+    public void Enqueue(SimulatedOutcome outcome) => _state.Enqueue(outcome);
+
+    /// <summary>Stops the server; calling it again does nothing.</summary>
+    /// <returns>A task that completes when the server has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"VeoSimulator {{ BaseUrl = {BaseUrl} }}";
+
+    private static Uri ResolveBaseUrl(WebApplication app)
+    {
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("Kestrel started without reporting the address it listens on.");
+        var uri = new Uri(address);
+
+        // a wildcard address is where the server listens, not where a client can call it
+        var builder = new UriBuilder(uri) { Path = "/" };
+        if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && (ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any)))
+        {
+            builder.Host = ip.Equals(IPAddress.Any) ? "127.0.0.1" : "[::1]";
+        }
+
+        return builder.Uri;
+    }
+
+    /// <summary>Sends the simulator's logs to a caller's <see cref="ILoggerFactory"/> (for instance an xunit output sink).</summary>
+    private sealed class ForwardingLoggerProvider(ILoggerFactory target) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => target.CreateLogger(categoryName);
+
+        public void Dispose()
+        {
+            // the caller owns the factory
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace Veo.Sdk.Internal;
+
+/// <summary>
+/// Signs every attempt (it sits inside the retry loop) with the Gemini API key or the Vertex AI bearer token — but
+/// only for requests to the API's own origin, so a redirect to a storage host never receives the credentials.
+/// </summary>
+internal sealed class VeoAuthenticationHandler(VeoClientOptions options) : DelegatingHandler
+{
+    public const string ApiKeyHeader = "x-goog-api-key";
+
+    private readonly Uri _apiOrigin = VeoEndpoints.GetBaseUrl(options);
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (VeoEndpoints.IsSameOrigin(request.RequestUri, _apiOrigin))
+        {
+            if (options.Backend == VeoBackend.VertexAi)
+            {
+                var provider = options.AccessTokenProvider
+                    ?? throw new InvalidOperationException("VeoClientOptions.AccessTokenProvider is required for the Vertex AI backend.");
+                var token = await provider(cancellationToken).ConfigureAwait(false);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+            else if (!string.IsNullOrEmpty(options.ApiKey))
+            {
+                request.Headers.Remove(ApiKeyHeader);
+                request.Headers.TryAddWithoutValidation(ApiKeyHeader, options.ApiKey);
+            }
+        }
+
+        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>
+/// Follows the redirect of a file download (Google answers a file URI with a redirect to storage). Each hop is a fresh
+/// request through the authentication handler, which decides per origin whether it gets the key.
+/// </summary>
+internal sealed class FollowRedirectsHandler : DelegatingHandler
+{
+    private const int MaxRedirects = 5;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var current = request;
+        for (var hop = 0; hop < MaxRedirects && IsRedirect(response.StatusCode) && response.Headers.Location is { } location; hop++)
+        {
+            var target = location.IsAbsoluteUri ? location : new Uri(current.RequestUri!, location);
+            if (target.Scheme != Uri.UriSchemeHttps && target.Scheme != Uri.UriSchemeHttp)
+            {
+                break;
+            }
+
+            response.Dispose();
+            var next = new HttpRequestMessage(HttpMethod.Get, target) { Version = current.Version, VersionPolicy = current.VersionPolicy };
+            foreach (var accept in request.Headers.Accept)
+            {
+                next.Headers.Accept.Add(accept);
+            }
+
+            if (current != request)
+            {
+                current.Dispose();
+            }
+
+            current = next;
+            response = await base.SendAsync(current, cancellationToken).ConfigureAwait(false);
+        }
+
+        return response;
+    }
+
+    private static bool IsRedirect(HttpStatusCode status)
+        => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
+            or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+}
+
+/// <summary>Sends through a caller-supplied <see cref="HttpClient"/>, which stays the caller's to configure and dispose.</summary>
+internal sealed class HttpClientForwardingHandler(HttpClient client) : HttpMessageHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        => client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+
+    // The client belongs to the caller: disposing this handler (the factory rotates handlers) must not dispose it,
+    // and the base class has nothing of the client's to release.
+    protected override void Dispose(bool disposing) => base.Dispose(disposing);
+}
