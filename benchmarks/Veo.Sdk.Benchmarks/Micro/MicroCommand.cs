@@ -9,6 +9,8 @@ public static class MicroCommand
 {
     public const string Usage = """
         micro [BenchmarkDotNet args]     e.g. micro --filter '*Serializer*' --job short
+          runs in-process by default (building a separate benchmark project takes minutes on a busy 2-core box);
+          --out-of-process uses BenchmarkDotNet's default toolchain instead
           suites: the JSON of Veo operations, request validation, the engine's decide/apply functions, the event
           serializer, status mapping, the journal write path (Akka.Persistence.Sql vs the lean prototype)
         """;
@@ -18,6 +20,13 @@ public static class MicroCommand
         var config = DefaultConfig.Instance
             .AddDiagnoser(MemoryDiagnoser.Default)
             .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "veo-bench", "BenchmarkDotNet.Artifacts"));
+        var outOfProcess = args.Contains("--out-of-process", StringComparer.Ordinal);
+        args = [.. args.Where(a => a != "--out-of-process")];
+        if (!outOfProcess && !args.Contains("--inProcess", StringComparer.OrdinalIgnoreCase))
+        {
+            args = [.. args, "--inProcess"];
+        }
+
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(MicroCommand).Assembly).Run(args, config);
         return summaries.Any(s => s.HasCriticalValidationErrors) ? 1 : 0;
     }

@@ -14,16 +14,19 @@ public sealed class FloorRun
 
     private readonly IVeoClient _veo;
     private readonly Func<string, DateTimeOffset, DateTimeOffset> _veoFinishedAt;
+    private readonly bool _simulatorMarkers;
 
     /// <param name="veo">The Veo stand-in.</param>
     /// <param name="veoFinishedAt">
     /// When Veo finished an operation, given its name and when the start call returned (an HTTP stand-in that cannot say
     /// exactly is estimated as start + L).
     /// </param>
-    public FloorRun(IVeoClient veo, Func<string, DateTimeOffset, DateTimeOffset> veoFinishedAt)
+    /// <param name="simulatorMarkers">Whether prompts carry [sim:latency=…] for the Veo simulator.</param>
+    public FloorRun(IVeoClient veo, Func<string, DateTimeOffset, DateTimeOffset> veoFinishedAt, bool simulatorMarkers = false)
     {
         _veo = veo;
         _veoFinishedAt = veoFinishedAt;
+        _simulatorMarkers = simulatorMarkers;
     }
 
     public async Task<PhaseResult> RunAsync(Workload workload, string runId, CancellationToken cancellationToken)
@@ -41,7 +44,7 @@ public sealed class FloorRun
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                var operation = await _veo.StartGenerateVideoAsync(BenchmarkRequests.Veo(runId, i), cancellationToken).ConfigureAwait(false);
+                var operation = await _veo.StartGenerateVideoAsync(BenchmarkRequests.Veo(runId, i, _simulatorMarkers ? workload.Latency : null), cancellationToken).ConfigureAwait(false);
                 var startReturned = DateTimeOffset.UtcNow;
                 Interlocked.Increment(ref starts);
                 if (workload.Latency > TimeSpan.Zero)

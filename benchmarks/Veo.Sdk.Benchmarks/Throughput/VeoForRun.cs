@@ -1,3 +1,5 @@
+using Veo.Sdk.Testing;
+
 namespace Veo.Sdk.Benchmarks.Throughput;
 
 /// <summary>
@@ -6,18 +8,30 @@ namespace Veo.Sdk.Benchmarks.Throughput;
 /// </summary>
 public sealed class VeoForRun : IAsyncDisposable
 {
-    private VeoForRun(Uri? simulatorUrl) => SimulatorUrl = simulatorUrl;
+    private readonly VeoSimulator? _simulator;
 
-    public Uri? SimulatorUrl { get; }
+    private VeoForRun(VeoSimulator? simulator) => _simulator = simulator;
 
-    public static Task<VeoForRun> StartAsync(PlannedRun run, CancellationToken cancellationToken)
+    public Uri? SimulatorUrl => _simulator?.BaseUrl;
+
+    public static async Task<VeoForRun> StartAsync(PlannedRun run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-        cancellationToken.ThrowIfCancellationRequested();
-        return run.Mode is RunMode.Full or RunMode.Service
-            ? throw new NotSupportedException($"Mode {run.Mode.Name()} needs the Veo simulator, which is not wired yet.")
-            : Task.FromResult(new VeoForRun(null));
+        if (run.Mode is not (RunMode.Full or RunMode.Service))
+        {
+            return new VeoForRun(null);
+        }
+
+        // Each request names its latency ([sim:latency=…]) so one simulator serves the zero-latency warm-up and the measured pass.
+        var simulator = await VeoSimulator.StartAsync(new VeoSimulatorOptions { Latency = run.Workload.Latency }, cancellationToken).ConfigureAwait(false);
+        return new VeoForRun(simulator);
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        if (_simulator is not null)
+        {
+            await _simulator.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 }
