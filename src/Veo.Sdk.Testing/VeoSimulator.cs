@@ -68,7 +68,9 @@ public sealed class VeoSimulator : IAsyncDisposable
         {
             if (options.LoggerFactory is { } loggerFactory)
             {
+                // the caller's factory applies its own levels to the simulator's logs; ASP.NET Core's stay at Warning and up
                 logging.AddProvider(new ForwardingLoggerProvider(loggerFactory));
+                logging.SetMinimumLevel(LogLevel.Trace);
                 logging.AddFilter("Microsoft", LogLevel.Warning);
             }
         });

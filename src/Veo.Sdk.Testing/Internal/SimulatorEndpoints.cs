@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
@@ -15,6 +16,9 @@ internal sealed class SimulatorEndpoints(VeoSimulatorState state)
     public const string MediaPathPrefix = "/_simulator/media/";
 
     private const string JsonContentType = "application/json; charset=UTF-8";
+
+    // Google writes apostrophes and non-ASCII text as is; the bodies are JSON, never embedded in HTML
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private const string PredictLongRunning = "predictLongRunning";
     private const string FetchPredictOperation = "fetchPredictOperation";
 
@@ -458,7 +462,7 @@ internal sealed class SimulatorEndpoints(VeoSimulatorState state)
     private static async Task WriteJsonAsync(HttpContext context, int statusCode, Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
-        await using (var writer = new Utf8JsonWriter(buffer))
+        await using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             write(writer);
         }

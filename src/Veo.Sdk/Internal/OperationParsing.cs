@@ -43,7 +43,7 @@ internal static partial class OperationNames
     }
 
     // Segments of unreserved URL characters only, so the name cannot escape the path (no '..', '?', '#', '%').
-    [GeneratedRegex(@"^(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*operations/[A-Za-z0-9_~-][A-Za-z0-9._~-]*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^models/[A-Za-z0-9_~-][A-Za-z0-9._~-]*/operations/[A-Za-z0-9_~-][A-Za-z0-9._~-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex GeminiPattern();
 
     [GeneratedRegex(@"^projects/(?<project>[A-Za-z0-9_~-][A-Za-z0-9._~-]*)/locations/(?<location>[A-Za-z0-9-]+)/publishers/google/models/(?<model>[A-Za-z0-9_~-][A-Za-z0-9._~-]*)/operations/[A-Za-z0-9_~-][A-Za-z0-9._~-]*$", RegexOptions.CultureInvariant)]

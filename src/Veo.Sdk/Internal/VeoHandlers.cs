@@ -82,8 +82,39 @@ internal sealed class FollowRedirectsHandler : DelegatingHandler
 /// <summary>Sends through a caller-supplied <see cref="HttpClient"/>, which stays the caller's to configure and dispose.</summary>
 internal sealed class HttpClientForwardingHandler(HttpClient client) : HttpMessageHandler
 {
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        => client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        // HttpClient refuses a message that another HttpClient (ours, in front of the pipeline) already sent, and the
+        // retry loop sends the same message again: each attempt goes out as a copy. Bodies are buffered, so sharable.
+        var copy = new HttpRequestMessage(request.Method, request.RequestUri)
+        {
+            Version = request.Version,
+            VersionPolicy = request.VersionPolicy,
+            Content = request.Content,
+        };
+        foreach (var header in request.Headers)
+        {
+            copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        foreach (var option in request.Options)
+        {
+            copy.Options.Set(new HttpRequestOptionsKey<object?>(option.Key), option.Value);
+        }
+
+        try
+        {
+            var response = await client.SendAsync(copy, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            response.RequestMessage = request;
+            return response;
+        }
+        finally
+        {
+            // The content belongs to the original message (and to the next attempt); the copy must not dispose it.
+            copy.Content = null;
+            copy.Dispose();
+        }
+    }
 
     // The client belongs to the caller: disposing this handler (the factory rotates handlers) must not dispose it,
     // and the base class has nothing of the client's to release.

@@ -1,0 +1,53 @@
+using Veo.Sdk.Akka.Diagnostics;
+using Veo.Sdk.Akka.Generation;
+using Veo.Sdk.Akka.Hosting;
+using Veo.Sdk.Akka.Storage;
+
+namespace Veo.Sdk.Akka.Actors;
+
+/// <summary>The engine's settings in the shapes the actors use.</summary>
+internal sealed record EngineSettings(
+    DecisionRules Rules,
+    PollSchedule Polls,
+    TimeSpan DefaultExpectedDuration,
+    int MaxConcurrency,
+    int MaxQueueLength,
+    int MaxConsecutivePollFailures,
+    TimeSpan QuotaRecoveryInterval,
+    TimeSpan EndedTaskIdle)
+{
+    /// <summary>How often a task with watchers refreshes its estimate and queue position.</summary>
+    public TimeSpan WatchRefreshInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Attempts at downloading the finished video or writing its row before the task fails.</summary>
+    public int MaxIoAttempts { get; init; } = 4;
+
+    public static EngineSettings From(VeoGenerationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return new EngineSettings(
+            new DecisionRules(
+                TimeSpan.FromSeconds(options.SoftTimeLimitSeconds),
+                TimeSpan.FromSeconds(options.HardTimeLimitSeconds),
+                options.QueueTimeLimitSeconds is { } q ? TimeSpan.FromSeconds(q) : null,
+                TimeSpan.FromSeconds(options.QuotaRetryDelaySeconds),
+                options.RestartIndeterminateStarts),
+            new PollSchedule(TimeSpan.FromSeconds(options.PollIntervalSeconds)),
+            TimeSpan.FromSeconds(options.ExpectedGenerationSeconds),
+            options.MaxConcurrency,
+            options.MaxQueueLength,
+            options.MaxConsecutivePollFailures,
+            TimeSpan.FromSeconds(options.QuotaRecoveryIntervalSeconds),
+            TimeSpan.FromSeconds(options.EndedTaskIdleSeconds));
+    }
+}
+
+/// <summary>What a task's actor works with besides its dispatcher: Veo, the stores, the metrics, the clock.</summary>
+internal sealed record TaskServices(
+    IVeoClient Client,
+    FolderVideoStore Videos,
+    IGenerationRecorder Generations,
+    VeoGenerationMetrics Metrics,
+    EngineSettings Settings,
+    TimeProvider Clock);

@@ -1,0 +1,248 @@
+namespace Veo.Sdk.Akka.Generation;
+
+/// <summary>The outcome of asking for a slot.</summary>
+internal enum SlotRequestOutcome
+{
+    Queued = 0,
+    AlreadyHolding = 1,
+    QueueFull = 2,
+}
+
+/// <summary>
+/// The bookkeeping behind a node's bounded parallelism, free of actors so it can be tested alone: who holds one of the
+/// slots, who waits (priority lane first, then submission time, then id — all from the journal, so the order survives
+/// restarts), and how many slots may be used right now (lowered multiplicatively when Veo reports its quota exhausted,
+/// raised by one per recovery interval after that: AIMD).
+/// </summary>
+internal sealed class SlotBook
+{
+    private readonly SortedSet<Waiter> _waiting = new(WaiterOrder.Instance);
+    private readonly Dictionary<string, Waiter> _waitingById = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _holders = new(StringComparer.Ordinal);
+    private readonly TimeSpan _recoveryInterval;
+    private DateTimeOffset _lastLimitChange = DateTimeOffset.MinValue;
+    private DateTimeOffset _decreaseBlockedUntil = DateTimeOffset.MinValue;
+
+    public SlotBook(int capacity, int maxQueueLength, TimeSpan recoveryInterval)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxQueueLength, 0);
+        Capacity = capacity;
+        Limit = capacity;
+        MaxQueueLength = maxQueueLength;
+        _recoveryInterval = recoveryInterval;
+    }
+
+    /// <summary>The configured number of slots (<c>Generation:MaxConcurrency</c>).</summary>
+    public int Capacity { get; }
+
+    /// <summary>How many slots may be held right now: the capacity, or less for a while after quota refusals.</summary>
+    public int Limit { get; private set; }
+
+    public int MaxQueueLength { get; }
+
+    public int InUse => _holders.Count;
+
+    public int Waiting => _waiting.Count;
+
+    /// <summary>The most slots held at once since start (a number tests and benchmarks compare with the capacity).</summary>
+    public int MaxInUse { get; private set; }
+
+    public long QuotaDecreases { get; private set; }
+
+    public IReadOnlyCollection<string> Holders => _holders;
+
+    public bool IsHolding(string taskId) => _holders.Contains(taskId);
+
+    public bool IsWaiting(string taskId) => _waitingById.ContainsKey(taskId);
+
+    /// <summary>Puts a task in the queue. A queue at <see cref="MaxQueueLength"/> refuses new tasks when <paramref name="enforceQueueLimit"/> (tasks coming back after a restart or a quota refusal are always taken).</summary>
+    public SlotRequestOutcome Request(string taskId, TaskPriority priority, DateTimeOffset submittedAt, DateTimeOffset? notBefore, bool enforceQueueLimit)
+    {
+        if (_holders.Contains(taskId))
+        {
+            return SlotRequestOutcome.AlreadyHolding;
+        }
+
+        if (_waitingById.Remove(taskId, out var existing))
+        {
+            _waiting.Remove(existing);
+        }
+        else if (enforceQueueLimit && _waiting.Count >= MaxQueueLength)
+        {
+            return SlotRequestOutcome.QueueFull;
+        }
+
+        var waiter = new Waiter(taskId, priority, submittedAt, notBefore);
+        _waiting.Add(waiter);
+        _waitingById[taskId] = waiter;
+        return SlotRequestOutcome.Queued;
+    }
+
+    /// <summary>Counts a task that is already generating at Veo (found by recovery) as holding a slot, even above the limit: it runs whether we count it or not.</summary>
+    public void Reclaim(string taskId)
+    {
+        if (_waitingById.Remove(taskId, out var waiter))
+        {
+            _waiting.Remove(waiter);
+        }
+
+        _holders.Add(taskId);
+        MaxInUse = Math.Max(MaxInUse, _holders.Count);
+    }
+
+    /// <summary>Frees the task's slot or removes it from the queue.</summary>
+    /// <returns>Whether the task held a slot or waited.</returns>
+    public bool Release(string taskId)
+    {
+        if (_holders.Remove(taskId))
+        {
+            return true;
+        }
+
+        if (_waitingById.Remove(taskId, out var waiter))
+        {
+            _waiting.Remove(waiter);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Veo refused the task's start for quota: the slot is freed, the task waits again in its old place until
+    /// <paramref name="retryAt"/>, and the limit is halved — once per burst (refusals within <paramref name="cooldown"/>
+    /// of the last decrease answer the same overload and do not lower it again).
+    /// </summary>
+    public void QuotaExceeded(string taskId, TaskPriority priority, DateTimeOffset submittedAt, DateTimeOffset retryAt, DateTimeOffset now, TimeSpan cooldown)
+    {
+        var heldBefore = _holders.Count;
+        _holders.Remove(taskId);
+        Request(taskId, priority, submittedAt, retryAt, enforceQueueLimit: false);
+        if (now >= _decreaseBlockedUntil)
+        {
+            Limit = Math.Max(1, Math.Min(Limit, heldBefore) / 2);
+            _decreaseBlockedUntil = now + cooldown;
+            _lastLimitChange = now;
+            QuotaDecreases++;
+        }
+    }
+
+    /// <summary>Raises the limit by one when a recovery interval has passed since the last change.</summary>
+    /// <returns>Whether the limit changed.</returns>
+    public bool Recover(DateTimeOffset now)
+    {
+        if (Limit >= Capacity || now - _lastLimitChange < _recoveryInterval)
+        {
+            return false;
+        }
+
+        Limit++;
+        _lastLimitChange = now;
+        return true;
+    }
+
+    /// <summary>When <see cref="Recover"/> should run next, if the limit is lowered.</summary>
+    public DateTimeOffset? NextRecoveryAt => Limit < Capacity ? _lastLimitChange + _recoveryInterval : null;
+
+    /// <summary>Grants free slots to the first eligible waiters, in order. Each granted task moves from waiting to holding.</summary>
+    public IReadOnlyList<string> Grant(DateTimeOffset now)
+    {
+        if (_holders.Count >= Limit || _waiting.Count == 0)
+        {
+            return [];
+        }
+
+        var granted = new List<string>();
+        foreach (var waiter in _waiting)
+        {
+            if (_holders.Count + granted.Count >= Limit)
+            {
+                break;
+            }
+
+            if (waiter.NotBefore is { } notBefore && notBefore > now)
+            {
+                continue;
+            }
+
+            granted.Add(waiter.TaskId);
+        }
+
+        foreach (var id in granted)
+        {
+            _waiting.Remove(_waitingById[id]);
+            _waitingById.Remove(id);
+            _holders.Add(id);
+        }
+
+        MaxInUse = Math.Max(MaxInUse, _holders.Count);
+        return granted;
+    }
+
+    /// <summary>The earliest time a waiter held back by a quota retry time becomes eligible, when a slot is free for it.</summary>
+    public DateTimeOffset? NextEligibleAt(DateTimeOffset now)
+    {
+        if (_holders.Count >= Limit)
+        {
+            return null;
+        }
+
+        DateTimeOffset? earliest = null;
+        foreach (var waiter in _waiting)
+        {
+            if (waiter.NotBefore is { } nb && nb > now && (earliest is null || nb < earliest))
+            {
+                earliest = nb;
+            }
+        }
+
+        return earliest;
+    }
+
+    /// <summary>The task's 1-based position in the queue, or <see langword="null"/> when it does not wait.</summary>
+    public int? PositionOf(string taskId)
+    {
+        if (!_waitingById.TryGetValue(taskId, out var target))
+        {
+            return null;
+        }
+
+        // A view bounded by the target: counting it is linear, which is fine for status reads of even 10,000 waiters.
+        return _waiting.GetViewBetween(_waiting.Min!, target).Count;
+    }
+
+    private sealed record Waiter(string TaskId, TaskPriority Priority, DateTimeOffset SubmittedAt, DateTimeOffset? NotBefore);
+
+    private sealed class WaiterOrder : IComparer<Waiter>
+    {
+        public static readonly WaiterOrder Instance = new();
+
+        public int Compare(Waiter? x, Waiter? y)
+        {
+            if (ReferenceEquals(x, y))
+            {
+                return 0;
+            }
+
+            if (x is null)
+            {
+                return -1;
+            }
+
+            if (y is null)
+            {
+                return 1;
+            }
+
+            var byLane = x.Priority.CompareTo(y.Priority);
+            if (byLane != 0)
+            {
+                return byLane;
+            }
+
+            var byTime = x.SubmittedAt.UtcTicks.CompareTo(y.SubmittedAt.UtcTicks);
+            return byTime != 0 ? byTime : string.CompareOrdinal(x.TaskId, y.TaskId);
+        }
+    }
+}

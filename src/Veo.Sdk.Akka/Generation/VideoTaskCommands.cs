@@ -1,0 +1,67 @@
+namespace Veo.Sdk.Akka.Generation;
+
+/// <summary>A request to a task from outside its actor (the facade or another node); answered with a reply record.</summary>
+internal interface IVideoTaskCommand : IWithTaskId, IVideoTaskProtocol;
+
+/// <summary>The commands a task accepts from the facade. They may cross nodes, so the serializer owns them.</summary>
+internal static class VideoTaskCommands
+{
+    /// <summary>Create the task (or return it when the id exists). Answered with <see cref="VideoTaskReplies.SubmitAccepted"/> or <see cref="VideoTaskReplies.QueueFull"/>.</summary>
+    public sealed record Submit(VideoTaskId TaskId, VideoGenerationRequest Request) : IVideoTaskCommand;
+
+    /// <summary>Answered with <see cref="VideoTaskReplies.StatusReply"/>.</summary>
+    public sealed record GetStatus(VideoTaskId TaskId) : IVideoTaskCommand;
+
+    /// <summary>Answered with <see cref="VideoTaskReplies.CancelReply"/>.</summary>
+    public sealed record Cancel(VideoTaskId TaskId) : IVideoTaskCommand;
+}
+
+/// <summary>Answers to <see cref="VideoTaskCommands"/>.</summary>
+internal static class VideoTaskReplies
+{
+    public sealed record SubmitAccepted(VideoTaskId TaskId, bool AlreadyExisted, int EstimatedTimeSeconds) : IVideoTaskProtocol;
+
+    public sealed record QueueFull(VideoTaskId TaskId, int MaxQueueLength, double RetryAfterSeconds) : IVideoTaskProtocol;
+
+    /// <summary><paramref name="Status"/> is <see langword="null"/> when no such task exists.</summary>
+    public sealed record StatusReply(VideoTaskId TaskId, VideoTaskStatus? Status) : IVideoTaskProtocol;
+
+    public sealed record CancelReply(VideoTaskId TaskId, CancelOutcome Outcome) : IVideoTaskProtocol;
+}
+
+/// <summary>
+/// What the task's actor learned from the world (the dispatcher, Veo, the clock, its stores). They never leave the actor
+/// and are never persisted; <see cref="VideoTaskDecisions.Decide"/> turns them into events.
+/// </summary>
+internal static class TaskFacts
+{
+    /// <summary>The facade's submit passed admission (the queue had room).</summary>
+    public sealed record Admitted(VideoGenerationRequest Request);
+
+    public sealed record SlotGranted;
+
+    public sealed record StartAccepted(string OperationName);
+
+    public sealed record StartRejected(int HttpStatus, string? ErrorCode, string Message, TimeSpan? RetryAfter, bool IsQuotaExceeded);
+
+    public sealed record GenerationFiltered(int FilteredCount, IReadOnlyList<string> Reasons);
+
+    public sealed record GenerationFailed(int Code, string Message);
+
+    public sealed record GenerationSaved(long GenerationId, string VideoLocation, long SizeBytes, double GenerationTimeSeconds);
+
+    public sealed record SoftLimitReached;
+
+    public sealed record HardLimitReached;
+
+    public sealed record QueueLimitReached;
+
+    public sealed record PollingGaveUp(int HttpStatus, string? ErrorCode, string Message, int FailedPolls);
+
+    public sealed record DownloadGaveUp(string Message);
+
+    public sealed record StorageGaveUp(string Message);
+
+    /// <summary>Recovery found a start intent without an operation name: the start call's outcome is unknown.</summary>
+    public sealed record RecoveredInsideStart;
+}

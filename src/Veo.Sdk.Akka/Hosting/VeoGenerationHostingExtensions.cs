@@ -1,0 +1,292 @@
+using System.Data;
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using Akka.Persistence.Sql.Config;
+using Akka.Persistence.Sql.Hosting;
+using Akka.Remote.Hosting;
+using LinqToDB;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Veo.Sdk.Akka.Actors;
+using Veo.Sdk.Akka.Diagnostics;
+using Veo.Sdk.Akka.Generation;
+using Veo.Sdk.Akka.Serialization;
+using Veo.Sdk.Akka.Storage;
+using AkkaLogLevel = Akka.Event.LogLevel;
+
+namespace Veo.Sdk.Akka.Hosting;
+
+/// <summary>Registers the Veo generation engine: an Akka.NET cluster node with the task shard region, the per-node dispatcher, persistence and the facade.</summary>
+public static class VeoGenerationHostingExtensions
+{
+    /// <summary>The shard region's type name.</summary>
+    public const string ShardRegionName = "video-generation";
+
+    /// <summary>The actor system's name when <c>Akka:SystemName</c> is not set (every node of a cluster must use the same).</summary>
+    public const string DefaultActorSystemName = "veo";
+
+    /// <summary>
+    /// Adds everything a single-node app needs: the options (sections <c>Generation</c>, <c>Persistence</c>, <c>Storage</c>),
+    /// the stores, <see cref="IVideoGenerationService"/>, and an actor system (<c>AddAkka</c>) with remoting on
+    /// <c>Akka:Hostname</c> (default 127.0.0.1) port <c>Akka:Port</c> (default 0 = any free port), clustering that joins
+    /// itself unless <c>Akka:SeedNodes</c> lists seeds, persistence and the generation shard region. No HOCON to write.
+    /// </summary>
+    /// <remarks>An <see cref="IVeoClient"/> must be registered too (for example with <c>AddVeoClient</c>).</remarks>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The configuration to bind from.</param>
+    /// <param name="configureAkka">Further Akka configuration (more actors, other plugins), applied last.</param>
+    /// <returns>The same service collection.</returns>
+    public static IServiceCollection AddVeoGenerationEngine(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        Action<AkkaConfigurationBuilder, IServiceProvider>? configureAkka = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddVeoGenerationServices(configuration);
+
+        var akka = configuration.GetSection("Akka");
+        var systemName = akka["SystemName"] is { Length: > 0 } name ? name : DefaultActorSystemName;
+        services.AddAkka(systemName, (builder, provider) =>
+        {
+            var generation = provider.GetRequiredService<IOptions<VeoGenerationOptions>>().Value;
+            var persistence = provider.GetRequiredService<IOptions<VeoPersistenceOptions>>().Value;
+            var seeds = SeedNodes(akka);
+            builder
+                .ConfigureLoggers(loggers =>
+                {
+                    loggers.LogLevel = Enum.TryParse<AkkaLogLevel>(akka["LogLevel"], ignoreCase: true, out var level) ? level : AkkaLogLevel.WarningLevel;
+                    loggers.ClearLoggers();
+                    loggers.AddLoggerFactory();
+                })
+                .WithRemoting(new RemoteOptions
+                {
+                    HostName = akka["Hostname"] is { Length: > 0 } host ? host : "127.0.0.1",
+                    Port = int.TryParse(akka["Port"], out var port) ? port : 0,
+                    PublicHostName = akka["PublicHostname"] is { Length: > 0 } publicHost ? publicHost : null,
+                })
+                .WithClustering(new ClusterOptions
+                {
+                    SeedNodes = seeds.Length > 0 ? seeds : null,
+                    Roles = generation.Role is { } role ? [role] : null,
+                })
+                .WithVeoGeneration(generation, persistence);
+
+            if (seeds.Length == 0)
+            {
+                // A single node is its own cluster.
+                builder.AddStartup((system, _) =>
+                {
+                    var cluster = global::Akka.Cluster.Cluster.Get(system);
+                    cluster.Join(cluster.SelfAddress);
+                });
+            }
+
+            configureAkka?.Invoke(builder, provider);
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the engine's services without an actor system, for apps that own their <c>AddAkka</c> and call
+    /// <see cref="WithVeoGeneration"/> in it: the options, the generation and video stores, the metrics and
+    /// <see cref="IVideoGenerationService"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The configuration to bind from.</param>
+    /// <returns>The same service collection.</returns>
+    public static IServiceCollection AddVeoGenerationServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<VeoGenerationOptions>()
+            .Bind(configuration.GetSection(VeoGenerationOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => Valid(o.Validate), "The Generation settings are inconsistent (see the exception message).")
+            .ValidateOnStart();
+        services.AddOptions<VeoPersistenceOptions>()
+            .Bind(configuration.GetSection(VeoPersistenceOptions.SectionName))
+            .Validate(o => Valid(o.Validate), "The Persistence settings are invalid (see the exception message).")
+            .ValidateOnStart();
+        services.AddOptions<VeoStorageOptions>()
+            .Bind(configuration.GetSection(VeoStorageOptions.SectionName))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.VideosPath), "Storage:VideosPath must name a folder (environment variable Storage__VideosPath).")
+            .ValidateOnStart();
+
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => new VeoGenerationMetrics(provider.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton<IGenerationRecorder>(provider => CreateRecorder(provider.GetRequiredService<IOptions<VeoPersistenceOptions>>().Value));
+        services.TryAddSingleton<IGenerationStore>(provider => provider.GetRequiredService<IGenerationRecorder>());
+        services.TryAddSingleton(provider => new FolderVideoStore(provider.GetRequiredService<IOptions<VeoStorageOptions>>().Value.VideosPath));
+        services.TryAddSingleton<IVideoStore>(provider => provider.GetRequiredService<FolderVideoStore>());
+        services.TryAddSingleton<IVideoGenerationService, VideoGenerationService>();
+        services.AddHostedService<GenerationTableInitializer>();
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the engine to an actor system configured by the app: Akka.Persistence.Sql (SQLite or PostgreSQL, tuned as
+    /// measured), the engine's serializer, this node's dispatcher and the "video-generation" shard region with
+    /// remember-entities. The app provides remoting and clustering, and registers the services with
+    /// <see cref="AddVeoGenerationServices"/> (plus an <see cref="IVeoClient"/>).
+    /// </summary>
+    /// <param name="builder">The Akka configuration builder.</param>
+    /// <param name="options">The engine settings.</param>
+    /// <param name="persistence">Where the journal lives.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="ArgumentException">A setting is invalid.</exception>
+    public static AkkaConfigurationBuilder WithVeoGeneration(this AkkaConfigurationBuilder builder, VeoGenerationOptions options, VeoPersistenceOptions persistence)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(persistence);
+        persistence.Validate();
+        var settings = EngineSettings.From(options);
+
+        builder
+            .WithVeoPersistence(persistence)
+            .WithCustomSerializer(VideoTaskSerializer.Name, [typeof(IVideoTaskProtocol)], system => new VideoTaskSerializer(system))
+            .WithActors((system, registry, resolver) =>
+            {
+                var metrics = Require<VeoGenerationMetrics>(resolver.GetService<VeoGenerationMetrics>());
+                var clock = resolver.GetService<TimeProvider>() ?? TimeProvider.System;
+                var dispatcher = system.ActorOf(Props.Create(() => new GenerationDispatcher(settings, metrics, clock)), "veo-generation-dispatcher");
+                registry.Register<GenerationDispatcherKey>(dispatcher);
+            })
+            .WithShardRegion<VideoGenerationRegion>(
+                ShardRegionName,
+                (system, registry, resolver) =>
+                {
+                    var services = new TaskServices(
+                        Require<IVeoClient>(resolver.GetService<IVeoClient>(), "register one with AddVeoClient (package Veo.Sdk)"),
+                        Require<FolderVideoStore>(resolver.GetService<FolderVideoStore>()),
+                        Require<IGenerationRecorder>(resolver.GetService<IGenerationRecorder>()),
+                        Require<VeoGenerationMetrics>(resolver.GetService<VeoGenerationMetrics>()),
+                        settings,
+                        resolver.GetService<TimeProvider>() ?? TimeProvider.System);
+                    return entityId => Props.Create(() => new VideoTaskActor(entityId, services, registry.Get<GenerationDispatcherKey>()));
+                },
+                new VideoTaskMessageExtractor(),
+                new ShardOptions
+                {
+                    Role = options.Role,
+                    RememberEntities = true,                                    // unfinished tasks come back by themselves after a restart
+                    RememberEntitiesStore = RememberEntitiesStore.Eventsourced, // in the journal, not in LMDB files
+                    StateStoreMode = StateStoreMode.Persistence,                // coordinator state in the journal too: no local disk state
+                });
+        return builder;
+    }
+
+    /// <summary>
+    /// Akka.Persistence.Sql with the settings the throughput spike measured on SQLite (WAL + synchronous=NORMAL, one
+    /// writer, large write batches, read-uncommitted reads so recovery does not take the write lock) and the plain
+    /// defaults PostgreSQL does well with.
+    /// </summary>
+    private static AkkaConfigurationBuilder WithVeoPersistence(this AkkaConfigurationBuilder builder, VeoPersistenceOptions persistence)
+    {
+        var connectionString = persistence.ConnectionString;
+        if (persistence.Provider == VeoPersistenceProvider.Sqlite)
+        {
+            SqliteTuning.PrepareDatabaseFile(connectionString);
+            var dataOptions = new DataOptions()
+                .UseConnectionString(ProviderName.SQLiteMS, connectionString)
+                .UseAfterConnectionOpened(SqliteTuning.ApplyConnectionPragmas, (connection, ct) => SqliteTuning.ApplyConnectionPragmasAsync(connection, ct));
+            builder.WithSqlPersistence(
+                journalOptions: new SqlJournalOptions(isDefaultPlugin: true)
+                {
+                    ConnectionString = connectionString,
+                    ProviderName = ProviderName.SQLiteMS,
+                    DataOptions = dataOptions,
+                    AutoInitialize = true,
+                    TagStorageMode = TagMode.Csv,
+                    ReadIsolationLevel = IsolationLevel.ReadUncommitted,
+                },
+                snapshotOptions: new SqlSnapshotOptions(isDefaultPlugin: true)
+                {
+                    ConnectionString = connectionString,
+                    ProviderName = ProviderName.SQLiteMS,
+                    DataOptions = dataOptions,
+                    AutoInitialize = true,
+                    ReadIsolationLevel = IsolationLevel.ReadUncommitted,
+                });
+
+            // One writer: SQLite has a single write lock, and a second writer measured slower (spike: 366 vs 410 tasks/s).
+            builder.AddHocon("akka.persistence.journal.sql { parallelism = 1, batch-size = 500 }", HoconAddMode.Prepend);
+        }
+        else
+        {
+            builder.WithSqlPersistence(
+                journalOptions: new SqlJournalOptions(isDefaultPlugin: true)
+                {
+                    ConnectionString = connectionString,
+                    ProviderName = ProviderName.PostgreSQL15,
+                    AutoInitialize = true,
+                    TagStorageMode = TagMode.Csv,
+                },
+                snapshotOptions: new SqlSnapshotOptions(isDefaultPlugin: true)
+                {
+                    ConnectionString = connectionString,
+                    ProviderName = ProviderName.PostgreSQL15,
+                    AutoInitialize = true,
+                });
+            builder.AddHocon("akka.persistence.journal.sql { batch-size = 500 }", HoconAddMode.Prepend);
+        }
+
+        return builder;
+    }
+
+    internal static IGenerationRecorder CreateRecorder(VeoPersistenceOptions persistence) => persistence.Provider switch
+    {
+        VeoPersistenceProvider.PostgreSql => new PostgreSqlGenerationStore(persistence.ConnectionString),
+        _ => new SqliteGenerationStore(persistence.ConnectionString),
+    };
+
+    private static string[] SeedNodes(IConfigurationSection akka)
+    {
+        var section = akka.GetSection("SeedNodes");
+        var listed = section.GetChildren().Select(c => c.Value).Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!.Trim());
+        var inline = (section.Value ?? string.Empty).Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return [.. listed.Concat(inline).Distinct(StringComparer.Ordinal)];
+    }
+
+    private static T Require<T>(T? service, string? hint = null)
+        where T : class
+        => service ?? throw new InvalidOperationException(
+            $"The Veo generation engine needs a {typeof(T).Name} in the service provider; {hint ?? "call AddVeoGenerationServices (or AddVeoGenerationEngine)"}.");
+
+    private static bool Valid(Action validate)
+    {
+        validate();   // throws an ArgumentException whose message names the key
+        return true;
+    }
+}
+
+/// <summary>Creates the generation table at start-up, so the first finished task does not pay for it.</summary>
+internal sealed partial class GenerationTableInitializer(IGenerationRecorder recorder, ILogger<GenerationTableInitializer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await recorder.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Not fatal here: the store creates the table on first use, and the database may come up later.
+            LogInitializationFailed(logger, ex);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not create the generation table at start-up; it will be created on first use.")]
+    private static partial void LogInitializationFailed(ILogger logger, Exception exception);
+}

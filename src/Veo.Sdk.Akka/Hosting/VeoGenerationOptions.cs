@@ -1,0 +1,160 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+
+namespace Veo.Sdk.Akka.Hosting;
+
+/// <summary>Settings of the generation engine; bound from the <c>Generation</c> configuration section.</summary>
+/// <remarks>Seconds are <see cref="double"/> so that tests and demos can use fractions (0.5 s limits, 0.1 s polls).</remarks>
+public sealed class VeoGenerationOptions
+{
+    /// <summary>The configuration section bound by <c>AddVeoGenerationEngine</c>.</summary>
+    public const string SectionName = "Generation";
+
+    /// <summary>The most generations running at Veo at once on one node (the original ran 7 clicks side by side).</summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrency { get; set; } = 8;
+
+    /// <summary>The most tasks waiting on one node; a submit beyond it fails with <see cref="GenerationQueueFullException"/> and stores nothing.</summary>
+    [Range(0, 10_000_000)]
+    public int MaxQueueLength { get; set; } = 10_000;
+
+    /// <summary>Generation time after which a warning is recorded (the task goes on). Counted from leaving the queue.</summary>
+    [Range(0.001, 604_800)]
+    public double SoftTimeLimitSeconds { get; set; } = 840;
+
+    /// <summary>Generation time after which the task fails with <c>TIME_LIMIT_EXCEEDED</c>. Counted from leaving the queue.</summary>
+    [Range(0.001, 604_800)]
+    public double HardTimeLimitSeconds { get; set; } = 900;
+
+    /// <summary>The longest a task may wait for its first start before it fails with <c>QUEUE_TIME_LIMIT_EXCEEDED</c>; unlimited when <see langword="null"/>.</summary>
+    [Range(0.001, 604_800)]
+    public double? QueueTimeLimitSeconds { get; set; }
+
+    /// <summary>
+    /// The short interval between polls once a generation is expected to be nearly done (at least 0.1 s). The first poll lands
+    /// at 80% of the duration observed recently for the model; later polls use this interval, or a tenth of the expected
+    /// duration when that is shorter, and slow down gently while the generation overruns.
+    /// </summary>
+    [Range(0.1, 600)]
+    public double PollIntervalSeconds { get; set; } = 1;
+
+    /// <summary>The generation time expected for a model before any of its generations was observed on this node.</summary>
+    [Range(0.1, 3600)]
+    public double ExpectedGenerationSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// What to do with a task found after a crash between storing its start intent and storing Veo's operation name (the
+    /// start call was in flight, so Veo may or may not have started the generation): <see langword="false"/> (default) fails
+    /// it with <c>INDETERMINATE_START</c>; <see langword="true"/> starts it again, accepting a possible duplicate (billed twice).
+    /// </summary>
+    public bool RestartIndeterminateStarts { get; set; }
+
+    /// <summary>The wait after a quota refusal (HTTP 429) when Google names no retry delay.</summary>
+    [Range(0.01, 3600)]
+    public double QuotaRetryDelaySeconds { get; set; } = 5;
+
+    /// <summary>After a quota refusal halves the number of generations started at once, it grows back by one every this many seconds.</summary>
+    [Range(0.01, 3600)]
+    public double QuotaRecoveryIntervalSeconds { get; set; } = 10;
+
+    /// <summary>Failed polls in a row (after the client's own retries) before the task fails with <c>VEO_REQUEST_FAILED</c>.</summary>
+    [Range(1, 1000)]
+    public int MaxConsecutivePollFailures { get; set; } = 20;
+
+    /// <summary>How long the facade waits for a task's actor to answer (submit, status, cancel).</summary>
+    [Range(0.1, 600)]
+    public double AskTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>How long an ended task stays in memory for status reads before it passivates (later reads recover it from the journal).</summary>
+    [Range(0.1, 3600)]
+    public double EndedTaskIdleSeconds { get; set; } = 15;
+
+    /// <summary>The cluster role that hosts the generation shards; every node when <see langword="null"/>.</summary>
+    public string? Role { get; set; }
+
+    /// <summary>Checks the values together (ranges are also checked by data annotations when bound through options validation).</summary>
+    /// <exception cref="ArgumentException">A value is out of range; the message names the configuration key.</exception>
+    public void Validate()
+    {
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true))
+        {
+            var first = results[0];
+            throw new ArgumentException($"{SectionName}:{first.MemberNames.FirstOrDefault()}: {first.ErrorMessage}");
+        }
+
+        if (SoftTimeLimitSeconds > HardTimeLimitSeconds)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"{SectionName}:SoftTimeLimitSeconds ({SoftTimeLimitSeconds}) must not exceed {SectionName}:HardTimeLimitSeconds ({HardTimeLimitSeconds})."));
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"VeoGenerationOptions {{ MaxConcurrency = {MaxConcurrency}, MaxQueueLength = {MaxQueueLength}, Soft/Hard = {SoftTimeLimitSeconds}/{HardTimeLimitSeconds} s, QueueTimeLimit = {QueueTimeLimitSeconds?.ToString(CultureInfo.InvariantCulture) ?? "none"}, PollInterval = {PollIntervalSeconds} s }}");
+}
+
+/// <summary>Where the journal and the generation table live.</summary>
+public enum VeoPersistenceProvider
+{
+    /// <summary>A SQLite file (single node, the default).</summary>
+    Sqlite = 0,
+
+    /// <summary>PostgreSQL (clusters; linq2db provider PostgreSQL.15).</summary>
+    PostgreSql = 1,
+}
+
+/// <summary>Persistence settings; bound from the <c>Persistence</c> configuration section.</summary>
+public sealed class VeoPersistenceOptions
+{
+    /// <summary>The configuration section bound by <c>AddVeoGenerationEngine</c>.</summary>
+    public const string SectionName = "Persistence";
+
+    /// <summary>The default SQLite connection string: a file under <c>data/</c> (the folder is created).</summary>
+    public const string DefaultSqliteConnectionString = "Data Source=data/veo.db";
+
+    /// <summary>The database kind.</summary>
+    public VeoPersistenceProvider Provider { get; set; } = VeoPersistenceProvider.Sqlite;
+
+    /// <summary>The connection string (Microsoft.Data.Sqlite or Npgsql format); the journal, the sharding state and the generation table share it.</summary>
+    public string ConnectionString { get; set; } = DefaultSqliteConnectionString;
+
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="ArgumentException">The connection string is missing or does not fit the provider; the message names the key.</exception>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            throw new ArgumentException($"{SectionName}:ConnectionString is required (environment variable {SectionName}__ConnectionString).");
+        }
+
+        if (Provider == VeoPersistenceProvider.PostgreSql && ConnectionString.Contains("Data Source=", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException(
+                $"{SectionName}:Provider is PostgreSql but {SectionName}:ConnectionString looks like a SQLite one; set an Npgsql connection string " +
+                $"such as 'Host=db;Database=veo;Username=veo;Password=…' (environment variable {SectionName}__ConnectionString).");
+        }
+
+        if (!Enum.IsDefined(Provider))
+        {
+            throw new ArgumentException($"{SectionName}:Provider must be Sqlite or PostgreSql, not '{Provider}'.");
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"VeoPersistenceOptions {{ Provider = {Provider} }}";
+}
+
+/// <summary>Where finished videos are kept; bound from the <c>Storage</c> configuration section.</summary>
+public sealed class VeoStorageOptions
+{
+    /// <summary>The configuration section bound by <c>AddVeoGenerationEngine</c>.</summary>
+    public const string SectionName = "Storage";
+
+    /// <summary>The folder of the video files (created when missing); relative paths resolve against the working directory.</summary>
+    public string VideosPath { get; set; } = "data/videos";
+
+    /// <inheritdoc />
+    public override string ToString() => $"VeoStorageOptions {{ VideosPath = {VideosPath} }}";
+}

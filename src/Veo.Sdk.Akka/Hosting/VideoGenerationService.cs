@@ -1,0 +1,119 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Veo.Sdk.Akka.Actors;
+using Veo.Sdk.Akka.Generation;
+
+namespace Veo.Sdk.Akka.Hosting;
+
+/// <summary>
+/// The facade over the shard region: the only place that waits on actors (<c>Ask</c> with a timeout), so endpoints and
+/// consoles never touch Akka.
+/// </summary>
+internal sealed class VideoGenerationService(ActorRegistry registry, IServiceProvider services, IOptions<VeoGenerationOptions> options)
+    : IVideoGenerationService
+{
+    private readonly TimeSpan _askTimeout = TimeSpan.FromSeconds(options.Value.AskTimeoutSeconds);
+
+    public async Task<SubmitResult> SubmitAsync(VideoGenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.Veo, nameof(request.Veo));
+        request.Veo.Validate();
+        if (!Enum.IsDefined(request.Priority))
+        {
+            throw new ArgumentException($"Priority {(int)request.Priority} is not one of High, Normal, Low.", nameof(request));
+        }
+
+        var id = request.TaskId is null ? VideoTaskId.New() : VideoTaskId.Parse(request.TaskId, nameof(request));
+        var reply = await AskAsync(new VideoTaskCommands.Submit(id, request with { TaskId = id.Value }), cancellationToken).ConfigureAwait(false);
+        return reply switch
+        {
+            VideoTaskReplies.SubmitAccepted accepted => new SubmitResult(id.Value, accepted.AlreadyExisted, accepted.EstimatedTimeSeconds),
+            VideoTaskReplies.QueueFull full => throw new GenerationQueueFullException(full.MaxQueueLength, TimeSpan.FromSeconds(full.RetryAfterSeconds)),
+            _ => throw Unexpected(reply),
+        };
+    }
+
+    public async Task<VideoTaskStatus?> GetStatusAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        if (!VideoTaskId.TryParse(taskId, out var id, out _))
+        {
+            return null;   // no task can have this id
+        }
+
+        var reply = await AskAsync(new VideoTaskCommands.GetStatus(id), cancellationToken).ConfigureAwait(false);
+        return reply is VideoTaskReplies.StatusReply status ? status.Status : throw Unexpected(reply);
+    }
+
+    public async Task<CancelOutcome> CancelAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        if (!VideoTaskId.TryParse(taskId, out var id, out _))
+        {
+            return CancelOutcome.NotFound;
+        }
+
+        var reply = await AskAsync(new VideoTaskCommands.Cancel(id), cancellationToken).ConfigureAwait(false);
+        return reply is VideoTaskReplies.CancelReply cancel ? cancel.Outcome : throw Unexpected(reply);
+    }
+
+    public async IAsyncEnumerable<VideoTaskStatus> WatchAsync(string taskId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (!VideoTaskId.TryParse(taskId, out var id, out _))
+        {
+            yield break;
+        }
+
+        var region = await registry.GetAsync<VideoGenerationRegion>(cancellationToken).ConfigureAwait(false);
+        var system = services.GetRequiredService<ActorSystem>();
+
+        // Bounded: a slow reader loses intermediate statuses (oldest first), never the final one, which is written last.
+        var channel = Channel.CreateBounded<VideoTaskStatus>(new BoundedChannelOptions(64)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest,
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        var subscriber = system.ActorOf(Props.Create(() => new StatusSubscriber(id, region, channel.Writer)));
+        try
+        {
+            await foreach (var status in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return status;
+                if (status.IsFinal)
+                {
+                    yield break;
+                }
+            }
+        }
+        finally
+        {
+            // The subscriber unsubscribes from the task when it stops.
+            system.Stop(subscriber);
+        }
+    }
+
+    private async Task<object> AskAsync(object command, CancellationToken cancellationToken)
+    {
+        var region = await registry.GetAsync<VideoGenerationRegion>(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var reply = await region.Ask<object>(command, _askTimeout, cancellationToken).ConfigureAwait(false);
+            return reply is Status.Failure failure
+                ? throw new InvalidOperationException($"The generation engine could not store the task: {failure.Cause.Message}", failure.Cause)
+                : reply;
+        }
+        catch (AskTimeoutException ex)
+        {
+            throw new TimeoutException(
+                $"The generation engine did not answer within {_askTimeout.TotalSeconds:0.#} s (Generation:AskTimeoutSeconds); the node may be starting, recovering or overloaded.",
+                ex);
+        }
+    }
+
+    private static InvalidOperationException Unexpected(object reply)
+        => new($"The generation engine answered with an unexpected {reply.GetType().Name}.");
+}

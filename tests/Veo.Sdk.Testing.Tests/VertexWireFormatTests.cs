@@ -1,0 +1,197 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Veo.Sdk.Testing.Tests;
+
+/// <summary>The Vertex AI surface: bearer token, predictLongRunning, fetchPredictOperation and <c>response.videos[]</c> (veo-api.md section 2).</summary>
+public sealed class VertexWireFormatTests
+{
+    private const string VertexResponseType = "type.googleapis.com/cloud.ai.large_models.vision.GenerateVideoResponse";
+
+    [Fact]
+    public async Task Should_answer_an_operation_name_under_the_publisher_model_when_a_vertex_generation_starts()
+    {
+        // arrange
+        await using var sim = await TestSimulator.StartAsync();
+
+        // act
+        using var response = await sim.PostVertexAsync("predictLongRunning", TestSimulator.StartBody());
+        var json = await TestSimulator.ReadJsonAsync(response);
+
+        // assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["name"], TestSimulator.PropertyNames(json));
+        Assert.Matches(
+            new Regex("^projects/test-project/locations/us-central1/publishers/google/models/veo-3\\.1-generate-001/operations/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
+            json.GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Should_answer_the_name_without_done_when_the_operation_is_fetched_before_its_latency()
+    {
+        // arrange
+        await using var sim = await TestSimulator.StartAsync();
+        var name = await StartVertexAsync(sim);
+
+        // act
+        var json = await sim.FetchVertexAsync(name);
+
+        // assert
+        Assert.Equal(["name"], TestSimulator.PropertyNames(json));
+    }
+
+    [Fact]
+    public async Task Should_answer_inline_mp4_bytes_when_the_operation_is_done_without_a_storage_uri()
+    {
+        // arrange
+        await using var sim = await TestSimulator.StartAsync();
+        var name = await StartVertexAsync(sim, new { aspectRatio = "9:16", sampleCount = 2 });
+        sim.Time.Advance(TimeSpan.FromSeconds(10));
+
+        // act
+        var json = await sim.FetchVertexAsync(name);
+
+        // assert
+        Assert.Equal(["done", "name", "response"], TestSimulator.PropertyNames(json));
+        Assert.True(json.GetProperty("done").GetBoolean());
+        var response = json.GetProperty("response");
+        Assert.Equal(["@type", "videos"], TestSimulator.PropertyNames(response));
+        Assert.Equal(VertexResponseType, response.GetProperty("@type").GetString());
+        var videos = response.GetProperty("videos").EnumerateArray().ToArray();
+        Assert.Equal(2, videos.Length);
+        foreach (var video in videos)
+        {
+            Assert.Equal(["bytesBase64Encoded", "mimeType"], TestSimulator.PropertyNames(video));
+            Assert.Equal("video/mp4", video.GetProperty("mimeType").GetString());
+            var bytes = video.GetProperty("bytesBase64Encoded").GetBytesFromBase64();
+            Mp4.AssertStartsWithFtyp(bytes);
+            Assert.Equal((360, 640), Mp4.VideoSize(bytes));
+        }
+    }
+
+    [Fact]
+    public async Task Should_answer_gcs_uris_when_the_request_names_a_storage_uri()
+    {
+        // arrange
+        await using var sim = await TestSimulator.StartAsync();
+        var name = await StartVertexAsync(sim, new { storageUri = "gs://my-bucket/videos/" });
+        sim.Time.Advance(TimeSpan.FromSeconds(10));
+
+        // act
+        var json = await sim.FetchVertexAsync(name);
+
+        // assert
+        var video = Assert.Single(json.GetProperty("response").GetProperty("videos").EnumerateArray());
+        Assert.Equal(["gcsUri", "mimeType"], TestSimulator.PropertyNames(video));
+        Assert.Equal($"gs://my-bucket/videos/{name[(name.LastIndexOf('/') + 1)..]}/sample_0.mp4", video.GetProperty("gcsUri").GetString());
+    }
+
+    [Fact]
+    public async Task Should_put_the_rai_fields_directly_under_response_when_a_vertex_generation_is_filtered()
+    {
+        // arrange
+        await using var sim = await TestSimulator.StartAsync();
+        sim.Simulator.Enqueue(new SimulatedOutcome.Filtered("58061214"));
+        var name = await StartVertexAsync(sim);
+        sim.Time.Advance(TimeSpan.FromSeconds(10));
+
+        // act
+        var json = await sim.FetchVertexAsync(name);
+
+        // assert
+        var response = json.GetProperty("response");
+        Assert.Equal(["@type", "raiMediaFilteredCount", "raiMediaFilteredReasons"], TestSimulator.PropertyNames(response));
+        Assert.Equal(1, response.GetProperty("raiMediaFilteredCount").GetInt32());
+        Assert.Equal("58061214", response.GetProperty("raiMediaFilteredReasons")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Should_answer_an_operation_error_when_a_vertex_generation_fails()
+    {
+        // arrange
+        await using var sim = await TestSimulator.StartAsync();
+        var name = await StartVertexAsync(sim, prompt: "A cat [sim:error]");
+        sim.Time.Advance(TimeSpan.FromSeconds(10));
+
+        // act
+        var json = await sim.FetchVertexAsync(name);
+
+        // assert
+        Assert.Equal(["done", "error", "name"], TestSimulator.PropertyNames(json));
+        Assert.Equal(13, json.GetProperty("error").GetProperty("code").GetInt32());
+    }
+
+    [Fact]
+    public async Task Should_accept_the_v1beta1_path_and_gcs_images_when_called_like_googles_sdks()
+    {
+        // arrange
+        await using var sim = await TestSimulator.StartAsync();
+        var body = TestSimulator.StartBody(image: new { gcsUri = "gs://b/first.png", mimeType = "image/png" }, parameters: new { sampleCount = 4, generateAudio = true });
+
+        // act
+        using var response = await sim.PostVertexAsync("predictLongRunning", body, resource: TestSimulator.VertexResource.Replace("v1/", "v1beta1/", StringComparison.Ordinal));
+
+        // assert
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Should_answer_400_when_the_operation_is_read_with_a_plain_get()
+    {
+        // arrange
+        await using var sim = await TestSimulator.StartAsync();
+        var name = await StartVertexAsync(sim);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "v1/" + name);
+        request.Headers.Authorization = new("Bearer", "simulator-token");
+
+        // act
+        using var response = await sim.Http.SendAsync(request);
+        var json = await TestSimulator.ReadJsonAsync(response);
+
+        // assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith("The Operation ID must be a Long.", json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_answer_404_when_an_unknown_operation_or_model_is_used()
+    {
+        // arrange
+        await using var sim = await TestSimulator.StartAsync();
+        var unknownOperation = $"projects/test-project/locations/us-central1/publishers/google/models/{TestSimulator.VertexModel}/operations/{Guid.NewGuid()}";
+
+        // act
+        using var fetch = await sim.PostVertexAsync("fetchPredictOperation", JsonSerializer.Serialize(new { operationName = unknownOperation }));
+        using var start = await sim.PostVertexAsync("predictLongRunning", TestSimulator.StartBody(), resource: "v1/projects/p/locations/l/publishers/google/models/imagen-1");
+        var startJson = await TestSimulator.ReadJsonAsync(start);
+
+        // assert
+        Assert.Equal(HttpStatusCode.NotFound, fetch.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, start.StatusCode);
+        Assert.Equal("Publisher Model `projects/p/locations/l/publishers/google/models/imagen-1` not found.", startJson.GetProperty("error").GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Should_answer_400_when_the_operation_name_belongs_to_another_model()
+    {
+        // arrange
+        await using var sim = await TestSimulator.StartAsync();
+        var name = await StartVertexAsync(sim);
+        var otherModel = TestSimulator.VertexResource.Replace("veo-3.1-generate-001", "veo-3.1-fast-generate-001", StringComparison.Ordinal);
+
+        // act
+        using var response = await sim.PostVertexAsync("fetchPredictOperation", JsonSerializer.Serialize(new { operationName = name }), resource: otherModel);
+
+        // assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    private static async Task<string> StartVertexAsync(TestSimulator sim, object? parameters = null, string prompt = "A cat playing piano")
+    {
+        using var response = await sim.PostVertexAsync("predictLongRunning", TestSimulator.StartBody(prompt, parameters));
+        var json = await TestSimulator.ReadJsonAsync(response);
+        Assert.True(response.IsSuccessStatusCode, json.ToString());
+        return json.GetProperty("name").GetString()!;
+    }
+}

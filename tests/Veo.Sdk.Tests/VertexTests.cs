@@ -1,0 +1,85 @@
+namespace Veo.Sdk.Tests;
+
+/// <summary>The Vertex AI surface: bearer token, fetchPredictOperation polling, inline video bytes.</summary>
+public sealed class VertexTests
+{
+    [Fact]
+    public async Task Should_generate_and_return_the_video_when_using_vertex_ai()
+    {
+        // arrange
+        await using var simulator = await TestClients.StartSimulatorAsync();
+        var client = new VeoClient(TestClients.VertexOptions(simulator));
+
+        // act
+        var operation = await client.StartGenerateVideoAsync(TestClients.Request(model: VeoModels.Veo31FastVertex) with { AspectRatio = VeoAspectRatios.Landscape });
+        var result = await operation.WaitForCompletionAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        var video = Assert.Single(result.GetVideosOrThrow());
+        using var destination = new MemoryStream();
+        var written = await client.DownloadVideoAsync(video, destination);
+
+        // assert
+        Assert.StartsWith("projects/test-project/locations/us-central1/publishers/google/models/veo-3.1-fast-generate-001/operations/", operation.Name, StringComparison.Ordinal);
+        Assert.Equal(destination.Length, written);
+        Assert.True(Mp4.StartsWithFtypBox(destination.ToArray()));
+        Assert.Equal(1, simulator.GetStats().OperationsStarted);
+    }
+
+    [Fact]
+    public async Task Should_reattach_to_a_vertex_operation_from_a_fresh_client()
+    {
+        // arrange
+        await using var simulator = await TestClients.StartSimulatorAsync();
+        var name = (await new VeoClient(TestClients.VertexOptions(simulator)).StartGenerateVideoAsync(TestClients.Request(model: VeoModels.Veo31Vertex))).Name;
+
+        // act
+        var result = await new VeoClient(TestClients.VertexOptions(simulator)).GetGenerateVideoOperation(name).WaitForCompletionAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        // assert
+        Assert.IsType<GenerateVideoResult.Succeeded>(result);
+    }
+
+    [Fact]
+    public async Task Should_report_a_filtered_vertex_generation()
+    {
+        // arrange
+        await using var simulator = await TestClients.StartSimulatorAsync();
+        var client = new VeoClient(TestClients.VertexOptions(simulator));
+
+        // act
+        var operation = await client.StartGenerateVideoAsync(TestClients.Request("A scene [sim:filtered]", VeoModels.Veo31Vertex));
+        var result = await operation.WaitForCompletionAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        // assert
+        Assert.IsType<GenerateVideoResult.Filtered>(result);
+    }
+
+    [Fact]
+    public async Task Should_refuse_the_call_when_the_token_is_wrong()
+    {
+        // arrange
+        await using var simulator = await TestClients.StartSimulatorAsync();
+        var client = new VeoClient(TestClients.VertexOptions(simulator, o => o.AccessTokenProvider = _ => ValueTask.FromResult("expired-token")));
+
+        // act
+        var thrown = await Assert.ThrowsAsync<VeoRequestFailedException>(() => client.StartGenerateVideoAsync(TestClients.Request(model: VeoModels.Veo31Vertex)));
+
+        // assert
+        Assert.Equal(401, thrown.Status);
+        Assert.Equal(0, simulator.GetStats().OperationsStarted);
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_gemini_operation_name_on_a_vertex_client_before_any_request()
+    {
+        // arrange
+        await using var simulator = await TestClients.StartSimulatorAsync();
+        var client = new VeoClient(TestClients.VertexOptions(simulator));
+
+        // act
+        var thrown = Assert.Throws<ArgumentException>(() => client.GetGenerateVideoOperation("models/veo-3.1-generate-preview/operations/abc123def456"));
+
+        // assert
+        Assert.Contains("Gemini API operation", thrown.Message, StringComparison.Ordinal);
+        Assert.Equal(0, simulator.GetStats().Polls);
+    }
+}
