@@ -28,7 +28,7 @@ public sealed class LeanSqliteJournal : AsyncWriteJournal
     public const string PluginId = "akka.persistence.journal.lean-sqlite";
 
     private readonly LeanSqliteStore _store;
-    private readonly Akka.Serialization.Serialization _serialization;
+    private readonly global::Akka.Serialization.Serialization _serialization;
     private readonly ConcurrentDictionary<string, long> _highest = new(StringComparer.Ordinal);
 
     public LeanSqliteJournal(Config config)
@@ -154,8 +154,8 @@ public sealed class LeanSqliteJournal : AsyncWriteJournal
     {
         var payload = e.Payload is Tagged tagged ? tagged.Payload : e.Payload;
         var serializer = _serialization.FindSerializerFor(payload);
-        var bytes = Akka.Serialization.Serialization.WithTransport(_serialization.System, () => serializer.ToBinary(payload));
-        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, payload);
+        var bytes = global::Akka.Serialization.Serialization.WithTransport(_serialization.System, () => serializer.ToBinary(payload));
+        var manifest = global::Akka.Serialization.Serialization.ManifestFor(serializer, payload);
         return new LeanSqliteStore.Row(e.PersistenceId, e.SequenceNr, e.Timestamp == 0 ? now : e.Timestamp, e.WriterGuid, manifest, serializer.Identifier, bytes);
     }
 }

@@ -26,6 +26,7 @@ public static class ChildRun
             Rate = a.Double("--rate"),
             WorkDirectory = a.String("--work-dir") ?? Path.Combine(Path.GetTempPath(), "veo-bench", Guid.NewGuid().ToString("N")[..8]),
             Deadline = TimeSpan.FromSeconds(a.Double("--deadline") ?? ModeSettings.DefaultDeadline(workload).TotalSeconds),
+            Journal = a.String("--journal") ?? "sql",
         };
         var warmup = !a.Flag("--no-warmup");
         a.RejectUnknown();
@@ -53,6 +54,16 @@ public static class ChildRun
                 notes.Add(string.Create(CultureInfo.InvariantCulture,
                     $"warm-up pass before measuring: {warm.N} tasks at C={warm.C}, L=0 → {warm.N / w.Makespan.TotalSeconds:0} tasks/s, {w.CpuTime.TotalMilliseconds / warm.N:0.00} ms CPU per task (cold, JIT included)"));
                 Log($"warm-up: {warm.N} tasks in {w.Makespan.TotalSeconds:0.00} s");
+                if (mode != RunMode.Floor && workload.Latency > TimeSpan.Zero)
+                {
+                    // One wave at the real latency, so the engine's poll schedule knows this model's duration as a
+                    // long-running node would (the JIT warm-up used another model so it could not teach it 0 s).
+                    var prime = Workload.Custom(Math.Min(workload.N, workload.C), workload.C, workload.Latency);
+                    var p = await runner.RunAsync(prime, runId + "p", cancellationToken).ConfigureAwait(false);
+                    notes.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"priming wave before measuring: {prime.N} tasks at L={prime.Latency.TotalSeconds:0.###} s took {p.Makespan.TotalSeconds:0.000} s (the engine learns the model's duration)"));
+                    Log($"priming wave: {prime.N} tasks in {p.Makespan.TotalSeconds:0.00} s");
+                }
             }
 
             Measurement.SettleMemory();
@@ -107,7 +118,7 @@ public static class ChildRun
         return new RunRecord
         {
             Workload = workload.Name,
-            Mode = mode.Name() + (settings.Rate is { } rate ? string.Create(CultureInfo.InvariantCulture, $"@{rate:0}/s") : ""),
+            Mode = mode.Name() + (settings.Journal == "lean" ? "+lean" : "") + (settings.Rate is { } rate ? string.Create(CultureInfo.InvariantCulture, $"@{rate:0}/s") : ""),
             N = workload.N,
             C = workload.C,
             LSeconds = workload.Latency.TotalSeconds,

@@ -5,6 +5,9 @@ public static class ModeRunners
     public static IModeRunner Create(RunMode mode, Workload workload, ModeSettings settings) => mode switch
     {
         RunMode.Floor => new FloorModeRunner(),
+        RunMode.Engine or RunMode.Full => new EngineModeRunner(mode, workload, settings, settings.Journal is "sql" or "lean"
+            ? settings.Journal
+            : throw new ArgumentException($"Unknown journal '{settings.Journal}'; use sql or lean.")),
         _ => throw new NotSupportedException($"Mode {mode.Name()} is not wired yet."),
     };
 }

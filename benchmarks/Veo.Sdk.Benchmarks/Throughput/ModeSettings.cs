@@ -18,6 +18,9 @@ public sealed record ModeSettings
     /// <summary>How long a pass may take before the tasks still open are counted as lost.</summary>
     public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>Which journal the engine uses: "sql" (Akka.Persistence.Sql, as shipped) or "lean" (the prototype in LeanJournal/).</summary>
+    public string Journal { get; init; } = "sql";
+
     public static int DefaultSubmitters(Workload workload) => Math.Min(64, workload.N);
 
     /// <summary>Four times the limit plus a minute: far beyond any plausible run, short enough to end a stuck one.</summary>

@@ -20,6 +20,7 @@ public static class ThroughputCommand
           --submitters  submits awaiting their acknowledgement at once (default 64)
           --n/--c/--l   a custom workload for development (L in seconds); not recorded in RESULTS.md
           --no-warmup   measure the first pass after start-up (JIT included)
+          --journal lean  engine/full: the lean SQLite journal prototype instead of Akka.Persistence.Sql (mode "engine+lean")
           --no-record   do not touch benchmarks/RESULTS.md and benchmarks/results/runs.jsonl
         """;
 
@@ -43,6 +44,7 @@ public static class ThroughputCommand
         var runs = a.Int("--runs") ?? 1;
         var submitters = a.Int("--submitters");
         var rate = a.Double("--rate");
+        var journal = a.String("--journal");
         var modes = a.List("--mode").Select(RunModes.Parse).ToList();
         var workloads = a.List("--workload").Select(Workload.Parse).ToList();
         var custom = ReadCustomWorkload(a);
@@ -91,7 +93,7 @@ public static class ThroughputCommand
         {
             foreach (var run in plan)
             {
-                var result = await RunOneAsync(run, submitters, noWarmup, cancellationToken).ConfigureAwait(false);
+                var result = await RunOneAsync(run, submitters, noWarmup, journal, cancellationToken).ConfigureAwait(false);
                 result = result with { Command = command };
                 records.Add(result);
                 await human.WriteAsync(result.ToText()).ConfigureAwait(false);
@@ -114,7 +116,7 @@ public static class ThroughputCommand
         return 0;
     }
 
-    private static async Task<RunRecord> RunOneAsync(PlannedRun run, int? submitters, bool noWarmup, CancellationToken cancellationToken)
+    private static async Task<RunRecord> RunOneAsync(PlannedRun run, int? submitters, bool noWarmup, string? journal, CancellationToken cancellationToken)
     {
         var w = run.Workload;
         var args = new List<string> { ChildRun.Command, "--mode", run.Mode.Name() };
@@ -134,6 +136,11 @@ public static class ThroughputCommand
         if (noWarmup)
         {
             args.Add("--no-warmup");
+        }
+
+        if (journal is not null)
+        {
+            args.AddRange(["--journal", journal]);
         }
 
         await using var veo = await VeoForRun.StartAsync(run, cancellationToken).ConfigureAwait(false);
