@@ -77,28 +77,7 @@ public sealed class EngineModeRunner : IModeRunner
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var database = Path.Combine(_settings.WorkDirectory, "veo.db");
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = _settings.WorkDirectory });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Generation:MaxConcurrency"] = Invariant(_concurrency),
-            ["Generation:MaxQueueLength"] = Invariant(Math.Max(10_000, _maxTasks + 100)),
-            ["Persistence:Provider"] = "Sqlite",
-            ["Persistence:ConnectionString"] = $"Data Source={database}",
-            ["Storage:VideosPath"] = Path.Combine(_settings.WorkDirectory, "videos"),
-            ["Akka:LogLevel"] = "Warning",
-        });
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
-        builder.Services.AddSingleton(Veo);
-        builder.Services.AddVeoGenerationEngine(builder.Configuration, (akka, _) =>
-        {
-            if (_journal == "lean")
-            {
-                akka.AddHocon(LeanSqliteJournal.Hocon($"Data Source={database}") + $"\nakka.persistence.journal.plugin = \"{LeanSqliteJournal.PluginId}\"", HoconAddMode.Prepend);
-            }
-        });
-        _host = builder.Build();
+        _host = EngineHost.Build(_settings.WorkDirectory, Veo, _concurrency, Math.Max(10_000, _maxTasks + 100), _journal);
         await _host.StartAsync(cancellationToken).ConfigureAwait(false);
         _service = _host.Services.GetRequiredService<IVideoGenerationService>();
     }
