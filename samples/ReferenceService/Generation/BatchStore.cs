@@ -1,0 +1,163 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Veo.Sdk.Akka.Hosting;
+
+namespace ReferenceService.Generation;
+
+/// <summary>A batch: its tasks in request order.</summary>
+public sealed record BatchRecord(string BatchId, DateTimeOffset CreatedAt, IReadOnlyList<string> TaskIds);
+
+/// <summary>
+/// Keeps batch membership in two small tables of the engine's own database (SQLite or PostgreSQL), so a batch survives
+/// restarts exactly as long as its tasks do. Tasks themselves live in the engine; only the grouping lives here.
+/// </summary>
+public sealed class BatchStore : IDisposable
+{
+    private readonly DbProviderFactory _factory;
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _schemaLock = new(1, 1);
+    private volatile bool _schemaReady;
+
+    public BatchStore(IOptions<VeoPersistenceOptions> persistence)
+    {
+        _connectionString = persistence.Value.ConnectionString;
+        _factory = persistence.Value.Provider == VeoPersistenceProvider.PostgreSql ? NpgsqlFactory.Instance : SqliteFactory.Instance;
+    }
+
+    /// <summary>Records a batch; recording the same batch again changes nothing (a retried batch submit).</summary>
+    public async Task SaveAsync(BatchRecord batch, CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        await using (var insertBatch = connection.CreateCommand())
+        {
+            insertBatch.Transaction = transaction;
+            insertBatch.CommandText =
+                "INSERT INTO veo_service_batches (batch_id, created_at_ms, task_count) VALUES (@batch_id, @created_at_ms, @task_count) ON CONFLICT (batch_id) DO NOTHING";
+            AddParameter(insertBatch, "batch_id", batch.BatchId);
+            AddParameter(insertBatch, "created_at_ms", batch.CreatedAt.ToUnixTimeMilliseconds());
+            AddParameter(insertBatch, "task_count", batch.TaskIds.Count);
+            if (await insertBatch.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return;
+            }
+        }
+
+        for (var position = 0; position < batch.TaskIds.Count; position++)
+        {
+            await using var insertTask = connection.CreateCommand();
+            insertTask.Transaction = transaction;
+            insertTask.CommandText = "INSERT INTO veo_service_batch_tasks (batch_id, position, task_id) VALUES (@batch_id, @position, @task_id)";
+            AddParameter(insertTask, "batch_id", batch.BatchId);
+            AddParameter(insertTask, "position", position);
+            AddParameter(insertTask, "task_id", batch.TaskIds[position]);
+            await insertTask.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Reads a batch.</summary>
+    /// <returns>The batch, or <see langword="null"/> when there is none with that id.</returns>
+    public async Task<BatchRecord?> GetAsync(string batchId, CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+
+        DateTimeOffset createdAt;
+        await using (var readBatch = connection.CreateCommand())
+        {
+            readBatch.CommandText = "SELECT created_at_ms FROM veo_service_batches WHERE batch_id = @batch_id";
+            AddParameter(readBatch, "batch_id", batchId);
+            if (await readBatch.ExecuteScalarAsync(cancellationToken) is not { } value || value is DBNull)
+            {
+                return null;
+            }
+
+            createdAt = DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var taskIds = new List<string>();
+        await using var readTasks = connection.CreateCommand();
+        readTasks.CommandText = "SELECT task_id FROM veo_service_batch_tasks WHERE batch_id = @batch_id ORDER BY position";
+        AddParameter(readTasks, "batch_id", batchId);
+        await using var reader = await readTasks.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            taskIds.Add(reader.GetString(0));
+        }
+
+        return new BatchRecord(batchId, createdAt, taskIds);
+    }
+
+    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
+    {
+        if (_schemaReady)
+        {
+            return;
+        }
+
+        await _schemaLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_schemaReady)
+            {
+                await CreateSchemaAsync(cancellationToken);
+                _schemaReady = true;
+            }
+        }
+        finally
+        {
+            _schemaLock.Release();
+        }
+    }
+
+    private async Task CreateSchemaAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            CREATE TABLE IF NOT EXISTS veo_service_batches (
+                batch_id VARCHAR(64) NOT NULL PRIMARY KEY,
+                created_at_ms BIGINT NOT NULL,
+                task_count INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS veo_service_batch_tasks (
+                batch_id VARCHAR(64) NOT NULL,
+                position INTEGER NOT NULL,
+                task_id VARCHAR(100) NOT NULL,
+                PRIMARY KEY (batch_id, position));
+            """;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = _factory.CreateConnection()!;
+        connection.ConnectionString = _connectionString;
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public void Dispose() => _schemaLock.Dispose();
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@" + name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}

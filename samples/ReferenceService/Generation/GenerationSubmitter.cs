@@ -1,0 +1,235 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using ReferenceService.Contracts;
+using ReferenceService.Http;
+using Veo.Sdk.Akka;
+
+namespace ReferenceService.Generation;
+
+/// <summary>The outcome of a submit: accepted, or the response that rejects it.</summary>
+public sealed class Submission<T>
+    where T : class
+{
+    internal Submission(T? accepted, ValidationProblem? invalid, ProblemHttpResult? refused) => (Accepted, Invalid, Refused) = (accepted, invalid, refused);
+
+    /// <summary>What was submitted, when the submit went through.</summary>
+    public T? Accepted { get; }
+
+    /// <summary>A 400 naming the invalid fields.</summary>
+    public ValidationProblem? Invalid { get; }
+
+    /// <summary>A 429 (rate limit) or 503 (queue full), with <c>Retry-After</c> already set.</summary>
+    public ProblemHttpResult? Refused { get; }
+
+    public static implicit operator Submission<T>(ValidationProblem invalid) => new(null, invalid, null);
+
+    public static implicit operator Submission<T>(ProblemHttpResult refused) => new(null, null, refused);
+}
+
+/// <summary>Creates accepted submissions.</summary>
+public static class Submission
+{
+    public static Submission<T> Of<T>(T accepted)
+        where T : class => new(accepted, null, null);
+}
+
+/// <summary>A batch that went through: its id and the engine's answer per task, in request order.</summary>
+public sealed record BatchSubmission(string BatchId, IReadOnlyList<SubmitResult> Tasks, bool AlreadyExisted);
+
+/// <summary>
+/// The one path every submit takes (async, deprecated sync, batch): idempotency key, validation, rate limit, engine.
+/// Invalid input and refused submits never reach the engine, so they create no task and cost no Veo call.
+/// </summary>
+public sealed partial class GenerationSubmitter(
+    IVideoGenerationService engine,
+    GenerationRequestValidator validator,
+    SubmitRateLimiter rateLimiter,
+    BatchStore batches,
+    IOptions<ApiOptions> apiOptions,
+    ILogger<GenerationSubmitter> logger)
+{
+    /// <summary>Submits one task.</summary>
+    public async Task<Submission<SubmitResult>> SubmitAsync(GenerateVideoBody? body, HttpContext context)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var idempotencyKey = ReadIdempotencyKey(context, errors);
+        var request = validator.Validate(body, fieldPrefix: "", errors);
+        if (errors.Count > 0 || request is null)
+        {
+            return TypedResults.ValidationProblem(errors, detail: "The request is invalid; nothing was submitted.");
+        }
+
+        var client = ClientIdentity.Of(context);
+        if (RefuseOverLimit(context, client, tasks: 1) is { } limited)
+        {
+            return limited;
+        }
+
+        if (idempotencyKey is not null)
+        {
+            request = request with { TaskId = TaskIds.FromIdempotencyKey("task", client, idempotencyKey) };
+        }
+
+        SubmitResult result;
+        try
+        {
+            result = await engine.SubmitAsync(request, context.RequestAborted);
+        }
+        catch (GenerationQueueFullException exception)
+        {
+            return QueueFull(context, exception);
+        }
+        catch (ArgumentException exception)
+        {
+            return EngineRejected(exception, fieldPrefix: "");
+        }
+
+        using (logger.BeginScope(new Dictionary<string, object> { ["TaskId"] = result.TaskId }))
+        {
+            LogSubmitted(logger, result.TaskId, request.ModelKey, request.AdId, request.Priority, result.AlreadyExisted, client);
+        }
+
+        return Submission.Of(result);
+    }
+
+    /// <summary>Submits several tasks as one batch: all are validated first, and either all are queued or none stays queued.</summary>
+    public async Task<Submission<BatchSubmission>> SubmitBatchAsync(GenerateVideosBody? body, HttpContext context)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var idempotencyKey = ReadIdempotencyKey(context, errors);
+        var maxBatchSize = apiOptions.Value.MaxBatchSize;
+        if (body?.Requests is not { Count: > 0 } items)
+        {
+            errors["requests"] = ["A non-empty array of requests is required."];
+            return TypedResults.ValidationProblem(errors, detail: "The request is invalid; nothing was submitted.");
+        }
+
+        if (items.Count > Math.Min(maxBatchSize, rateLimiter.MaxPermitsPerCall))
+        {
+            errors["requests"] = [$"A batch holds at most {Math.Min(maxBatchSize, rateLimiter.MaxPermitsPerCall)} requests; this one has {items.Count}."];
+            return TypedResults.ValidationProblem(errors, detail: "The request is invalid; nothing was submitted.");
+        }
+
+        var requests = new VideoGenerationRequest?[items.Count];
+        for (var index = 0; index < items.Count; index++)
+        {
+            requests[index] = validator.Validate(items[index], $"requests[{index}]", errors);
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, detail: "At least one request is invalid; nothing was submitted.");
+        }
+
+        var client = ClientIdentity.Of(context);
+        if (RefuseOverLimit(context, client, items.Count) is { } limited)
+        {
+            return limited;
+        }
+
+        var batchId = idempotencyKey is null ? TaskIds.New() : TaskIds.FromIdempotencyKey("batch", client, idempotencyKey);
+        var results = new List<SubmitResult>(items.Count);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["BatchId"] = batchId });
+        for (var index = 0; index < requests.Length; index++)
+        {
+            var request = requests[index]! with { TaskId = TaskIds.ForBatchItem(batchId, index) };
+            try
+            {
+                results.Add(await engine.SubmitAsync(request, context.RequestAborted));
+            }
+            catch (GenerationQueueFullException exception)
+            {
+                // All or nothing: take back what this call queued so the client can retry the whole batch later.
+                foreach (var queued in results.Where(r => !r.AlreadyExisted))
+                {
+                    await engine.CancelAsync(queued.TaskId, CancellationToken.None);
+                }
+
+                LogBatchRolledBack(logger, batchId, results.Count, items.Count);
+                return QueueFull(context, exception);
+            }
+            catch (ArgumentException exception)
+            {
+                return EngineRejected(exception, $"requests[{index}]");
+            }
+        }
+
+        await batches.SaveAsync(new BatchRecord(batchId, DateTimeOffset.UtcNow, results.Select(r => r.TaskId).ToArray()), CancellationToken.None);
+        var alreadyExisted = results.All(r => r.AlreadyExisted);
+        LogBatchSubmitted(logger, batchId, results.Count, alreadyExisted, client);
+        return Submission.Of(new BatchSubmission(batchId, results, alreadyExisted));
+    }
+
+    private static string? ReadIdempotencyKey(HttpContext context, Dictionary<string, string[]> errors)
+    {
+        if (!context.Request.Headers.TryGetValue(TaskIds.IdempotencyKeyHeader, out var values))
+        {
+            return null;
+        }
+
+        if (values.Count != 1)
+        {
+            errors[TaskIds.IdempotencyKeyHeader] = ["Send at most one Idempotency-Key header."];
+            return null;
+        }
+
+        var key = values[0]!;
+        if (TaskIds.ValidateIdempotencyKey(key) is { } error)
+        {
+            errors[TaskIds.IdempotencyKeyHeader] = [error];
+            return null;
+        }
+
+        return key;
+    }
+
+    private ProblemHttpResult? RefuseOverLimit(HttpContext context, string client, int tasks)
+    {
+        var (acquired, retryAfter) = rateLimiter.TryAcquire(client, tasks);
+        if (acquired)
+        {
+            return null;
+        }
+
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        LogRateLimited(logger, client, tasks, seconds);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Too many submits",
+            detail: $"This client has used its submit allowance; try again in {seconds} s. Nothing was submitted.",
+            extensions: new Dictionary<string, object?> { ["retry_after_seconds"] = seconds });
+    }
+
+    private static ProblemHttpResult QueueFull(HttpContext context, GenerationQueueFullException exception)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(exception.RetryAfter.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Generation queue is full",
+            detail: exception.Message,
+            extensions: new Dictionary<string, object?> { ["retry_after_seconds"] = seconds, ["max_queue_length"] = exception.MaxQueueLength });
+    }
+
+    private static ValidationProblem EngineRejected(ArgumentException exception, string fieldPrefix)
+    {
+        var field = GenerationRequestValidator.FieldOf(exception.ParamName);
+        var key = fieldPrefix.Length == 0 ? field : $"{fieldPrefix}.{field}";
+        return TypedResults.ValidationProblem(
+            new Dictionary<string, string[]> { [key] = [exception.Message] },
+            detail: "The engine rejected the request; nothing was submitted.");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Submitted task {TaskId} (model key {ModelKey}, ad {AdId}, priority {Priority}, already existed: {AlreadyExisted}) for {Client}")]
+    private static partial void LogSubmitted(ILogger logger, string taskId, string? modelKey, long? adId, TaskPriority priority, bool alreadyExisted, string client);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Submitted batch {BatchId} of {TaskCount} tasks (already existed: {AlreadyExisted}) for {Client}")]
+    private static partial void LogBatchSubmitted(ILogger logger, string batchId, int taskCount, bool alreadyExisted, string client);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The queue filled up during batch {BatchId}: cancelled the {QueuedCount} of {TaskCount} tasks it had queued")]
+    private static partial void LogBatchRolledBack(ILogger logger, string batchId, int queuedCount, int taskCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {TaskCount} submits from {Client}: rate limit, retry after {RetryAfterSeconds} s")]
+    private static partial void LogRateLimited(ILogger logger, string client, int taskCount, int retryAfterSeconds);
+}

@@ -1,0 +1,89 @@
+using System.Net;
+
+namespace ReferenceService.Tests;
+
+/// <summary>One script cannot burn the Veo budget: submits are limited per client (429 + Retry-After).</summary>
+public sealed class RateLimitSpecs(RateLimitSpecs.Fixture service) : IClassFixture<RateLimitSpecs.Fixture>
+{
+    public sealed class Fixture : ServiceFixture
+    {
+        protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+        {
+            ["RateLimiting:Submits:PermitLimit"] = "3",
+            ["RateLimiting:Submits:WindowSeconds"] = "3600",
+        };
+    }
+
+    [Fact]
+    public async Task Should_answer_429_with_retry_after_when_a_client_submits_more_than_its_allowance()
+    {
+        // arrange
+        var client = service.Client;
+        var startedBefore = service.Simulator.GetStats().StartRequests;
+        var allowed = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            allowed.Add(await client.SubmitAsync(Api.SeedRequest(adId: 70, prompt: $"allowed {i}")));
+        }
+
+        // act
+        using var single = await client.PostAsync(Api.SubmitPath, Api.Json(Api.SeedRequest(adId: 70, prompt: "one too many")));
+        using var sync = await client.PostAsync(Api.SyncPath, Api.Json(Api.SeedRequest(adId: 70, prompt: "one too many, sync")));
+        using var batch = await client.PostAsync(Api.BatchPath, Api.Json(new { requests = new[] { Api.SeedRequest(adId: 70, prompt: "batched") } }));
+
+        // assert
+        foreach (var refused in new[] { single, sync, batch })
+        {
+            var problem = await refused.ReadProblemAsync(HttpStatusCode.TooManyRequests);
+            var retryAfter = refused.Headers.RetryAfter?.Delta ?? throw new Xunit.Sdk.XunitException("no Retry-After header");
+            Assert.InRange(retryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+            Assert.Equal((int)retryAfter.TotalSeconds, problem.GetProperty("retry_after_seconds").GetInt32());
+        }
+
+        foreach (var taskId in allowed)
+        {
+            await client.WaitForSuccessAsync(taskId);
+        }
+
+        Assert.Equal(startedBefore + 3, service.Simulator.GetStats().StartRequests);
+    }
+}
+
+/// <summary>A full queue refuses new work with 503 + Retry-After instead of growing without bound.</summary>
+public sealed class QueueLimitSpecs(QueueLimitSpecs.Fixture service) : IClassFixture<QueueLimitSpecs.Fixture>
+{
+    public sealed class Fixture : ServiceFixture
+    {
+        protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+        {
+            ["Generation:MaxConcurrency"] = "1",
+            ["Generation:MaxQueueLength"] = "1",
+            ["Veo:Simulator:LatencySeconds"] = "2",
+        };
+    }
+
+    [Fact]
+    public async Task Should_answer_503_with_retry_after_when_the_queue_is_full()
+    {
+        // arrange: one task in the only slot, one waiting
+        var client = service.Client;
+        var running = await client.SubmitAsync(Api.SeedRequest(adId: 80, prompt: "[sim:latency=4] in the slot"));
+        await client.WaitForStatusAsync(running, s => s.State() == "PROGRESS", "running");
+        var waiting = await client.SubmitAsync(Api.SeedRequest(adId: 80, prompt: "in the queue"));
+
+        // act
+        using var refused = await client.PostAsync(Api.SubmitPath, Api.Json(Api.SeedRequest(adId: 80, prompt: "no room")));
+        using var refusedBatch = await client.PostAsync(Api.BatchPath, Api.Json(new { requests = new[] { Api.SeedRequest(adId: 80, prompt: "no room either") } }));
+
+        // assert
+        foreach (var response in new[] { refused, refusedBatch })
+        {
+            await response.ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
+            Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "no Retry-After header");
+        }
+
+        await client.WaitForSuccessAsync(running);
+        await client.WaitForSuccessAsync(waiting);
+        Assert.Equal(2, service.Simulator.GetStats().OperationsStarted);
+    }
+}
