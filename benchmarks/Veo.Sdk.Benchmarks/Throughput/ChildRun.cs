@@ -44,9 +44,9 @@ public static class ChildRun
         var runner = ModeRunners.Create(mode, workload, settings);
         await using (runner.ConfigureAwait(false))
         {
+            await runner.StartAsync(cancellationToken).ConfigureAwait(false);
             standIn = runner.VeoStandIn;
             measuredProcess = runner.MeasuredProcess;
-            await runner.StartAsync(cancellationToken).ConfigureAwait(false);
             if (warmup)
             {
                 var warm = WarmupOf(workload);
@@ -132,9 +132,9 @@ public static class ChildRun
             IdleRssMiB = idleRss,
             KiBPerTask = (result.PeakRssMiB - idleRss) * 1024 / workload.N,
             CpuMsPerTask = result.CpuTime.TotalMilliseconds / workload.N,
-            AllocatedKiBPerTask = result.AllocatedBytes / 1024.0 / workload.N,
-            Gen0Collections = result.Gen0Collections,
-            Gen2Collections = result.Gen2Collections,
+            AllocatedKiBPerTask = result.AllocatedBytes >= 0 ? result.AllocatedBytes / 1024.0 / workload.N : null,
+            Gen0Collections = result.Gen0Collections >= 0 ? result.Gen0Collections : null,
+            Gen2Collections = result.Gen2Collections >= 0 ? result.Gen2Collections : null,
             PollsPerGeneration = result.Polls is { } polls && result.Starts > 0 ? (double)polls / result.Starts : null,
             SuccessDelayP50Ms = Percentiles.Of(result.SuccessDelaysMs, 50),
             SuccessDelayP99Ms = Percentiles.Of(result.SuccessDelaysMs, 99),

@@ -8,6 +8,7 @@ public static class ModeRunners
         RunMode.Engine or RunMode.Full => new EngineModeRunner(mode, workload, settings, settings.Journal is "sql" or "lean"
             ? settings.Journal
             : throw new ArgumentException($"Unknown journal '{settings.Journal}'; use sql or lean.")),
-        _ => throw new NotSupportedException($"Mode {mode.Name()} is not wired yet."),
+        RunMode.Service => new ServiceModeRunner(workload, settings),
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown mode."),
     };
 }

@@ -26,6 +26,7 @@ public sealed record PhaseResult
 
     public required TimeSpan CpuTime { get; init; }
 
+    /// <summary>Bytes allocated during the pass, or -1 when the measured process is another one (service mode).</summary>
     public required long AllocatedBytes { get; init; }
 
     public required int Gen0Collections { get; init; }
