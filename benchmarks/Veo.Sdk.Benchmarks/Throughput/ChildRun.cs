@@ -107,8 +107,8 @@ public static class ChildRun
         return 0;
     }
 
-    /// <summary>The warm-up: the same C, no latency, enough tasks for the JIT to reach the hot paths (200..2000).</summary>
-    public static Workload WarmupOf(Workload workload) => Workload.Custom(Math.Clamp(workload.N, 200, 2000), workload.C, TimeSpan.Zero);
+    /// <summary>The warm-up: the same C, no latency, enough tasks for the JIT to reach the hot paths (200..1000).</summary>
+    public static Workload WarmupOf(Workload workload) => Workload.Custom(Math.Clamp(workload.N, 200, 1000), workload.C, TimeSpan.Zero);
 
     internal static RunRecord Compose(Workload workload, RunMode mode, ModeSettings settings, PhaseResult result, PhaseResult floor, double idleRss,
         DateTimeOffset started, double loadBefore, double loadAfter, string standIn, string measuredProcess, IReadOnlyList<string> notes)
@@ -139,7 +139,7 @@ public static class ChildRun
             SuccessDelayP50Ms = Percentiles.Of(result.SuccessDelaysMs, 50),
             SuccessDelayP99Ms = Percentiles.Of(result.SuccessDelaysMs, 99),
             SuccessDelayBasis = result.SuccessDelayBasis,
-            MaxActive = result.MaxActive,
+            MaxActive = workload.Latency > TimeSpan.Zero ? result.MaxActive : null, // with L = 0 nothing overlaps
             FloorMakespanS = floor.Makespan.TotalSeconds,
             FloorThroughput = workload.N / floor.Makespan.TotalSeconds,
             FloorEfficiency = limit > 0 ? limit / floor.Makespan.TotalSeconds : null,
