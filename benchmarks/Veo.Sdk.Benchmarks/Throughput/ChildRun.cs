@@ -16,7 +16,7 @@ public static class ChildRun
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var a = Arguments.Parse(args, "--no-warmup");
+        var a = Arguments.Parse(args, "--no-warmup", "--jit-report");
         var workload = ThroughputCommand.ReadWorkload(a) ?? throw new ArgumentException("--workload (or --n/--c/--l) is required.");
         var mode = RunModes.Parse(a.String("--mode") ?? "engine");
         var settings = new ModeSettings
@@ -29,6 +29,7 @@ public static class ChildRun
             Journal = a.String("--journal") ?? "sql",
         };
         var warmup = !a.Flag("--no-warmup");
+        using var jit = a.Flag("--jit-report") ? new JitReport() : null;
         a.RejectUnknown();
 
         Directory.CreateDirectory(settings.WorkDirectory);
@@ -66,6 +67,13 @@ public static class ChildRun
                 }
             }
 
+            if (warmup)
+            {
+                var (methods, waited) = await SettleJitAsync(cancellationToken).ConfigureAwait(false);
+                notes.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"after the warm-up the JIT compiled {methods} more methods (tier-1 recompilation) in {waited.TotalSeconds:0.0} s before measuring began"));
+            }
+
             Measurement.SettleMemory();
             await Task.Delay(TimeSpan.FromMilliseconds(300), cancellationToken).ConfigureAwait(false);
             idleRss = runner.Probe.RssMiB;
@@ -76,7 +84,13 @@ public static class ChildRun
 
             loadBefore = ProcessProbe.LoadAverage1Min();
             Log($"measuring (idle RSS {idleRss:0.0} MiB)");
+            jit?.Start();
             result = await runner.RunAsync(workload, runId, cancellationToken).ConfigureAwait(false);
+            jit?.Stop();
+            if (jit is not null)
+            {
+                Log(jit.Describe());
+            }
             loadAfter = ProcessProbe.LoadAverage1Min();
             Log($"done: makespan {result.Makespan.TotalSeconds:0.000} s, {result.Succeeded}/{workload.N} succeeded");
         }
@@ -105,6 +119,30 @@ public static class ChildRun
         await Console.Out.WriteLineAsync(ResultPrefix + JsonSerializer.Serialize(record, BenchmarkJsonContext.Default.RunRecord)).ConfigureAwait(false);
         TryDelete(settings.WorkDirectory);
         return 0;
+    }
+
+    /// <summary>
+    /// Waits until the JIT has finished recompiling what the warm-up made hot (no method compiled for 1 s, at most 20 s), so
+    /// that the measured pass pays for running the code, not for compiling it, as in a process that has run for a while.
+    /// </summary>
+    private static async Task<(long Methods, TimeSpan Waited)> SettleJitAsync(CancellationToken cancellationToken)
+    {
+        var start = System.Diagnostics.Stopwatch.StartNew();
+        var before = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var last = before;
+        var quietSince = start.Elapsed;
+        while (start.Elapsed - quietSince < TimeSpan.FromSeconds(1) && start.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now != last)
+            {
+                last = now;
+                quietSince = start.Elapsed;
+            }
+        }
+
+        return (last - before, start.Elapsed);
     }
 
     /// <summary>The warm-up: the same C, no latency, enough tasks for the JIT to reach the hot paths (200..1000).</summary>

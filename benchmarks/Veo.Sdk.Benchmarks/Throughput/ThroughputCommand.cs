@@ -20,6 +20,7 @@ public static class ThroughputCommand
           --submitters  submits awaiting their acknowledgement at once (default 64)
           --n/--c/--l   a custom workload for development (L in seconds); not recorded in RESULTS.md
           --no-warmup   measure the first pass after start-up (JIT included)
+          --jit-report  list the methods the JIT compiles during the measured pass
           --journal lean  engine/full: the lean SQLite journal prototype instead of Akka.Persistence.Sql (mode "engine+lean")
           --no-record   do not touch benchmarks/RESULTS.md and benchmarks/results/runs.jsonl
         """;
@@ -36,10 +37,11 @@ public static class ThroughputCommand
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var a = Arguments.Parse(args, "--all", "--json", "--no-warmup", "--no-record");
+        var a = Arguments.Parse(args, "--all", "--json", "--no-warmup", "--no-record", "--jit-report");
         var all = a.Flag("--all");
         var json = a.Flag("--json");
         var noWarmup = a.Flag("--no-warmup");
+        var jitReport = a.Flag("--jit-report");
         var record = !a.Flag("--no-record");
         var runs = a.Int("--runs") ?? 1;
         var submitters = a.Int("--submitters");
@@ -93,7 +95,7 @@ public static class ThroughputCommand
         {
             foreach (var run in plan)
             {
-                var result = await RunOneAsync(run, submitters, noWarmup, journal, cancellationToken).ConfigureAwait(false);
+                var result = await RunOneAsync(run, submitters, noWarmup, journal, jitReport, cancellationToken).ConfigureAwait(false);
                 result = result with { Command = command };
                 records.Add(result);
                 await human.WriteAsync(result.ToText()).ConfigureAwait(false);
@@ -116,7 +118,7 @@ public static class ThroughputCommand
         return 0;
     }
 
-    private static async Task<RunRecord> RunOneAsync(PlannedRun run, int? submitters, bool noWarmup, string? journal, CancellationToken cancellationToken)
+    private static async Task<RunRecord> RunOneAsync(PlannedRun run, int? submitters, bool noWarmup, string? journal, bool jitReport, CancellationToken cancellationToken)
     {
         var w = run.Workload;
         var args = new List<string> { ChildRun.Command, "--mode", run.Mode.Name() };
@@ -136,6 +138,11 @@ public static class ThroughputCommand
         if (noWarmup)
         {
             args.Add("--no-warmup");
+        }
+
+        if (jitReport)
+        {
+            args.Add("--jit-report");
         }
 
         if (journal is not null)
