@@ -122,7 +122,7 @@ public static class ChildRun
     }
 
     /// <summary>
-    /// Waits until the JIT has finished recompiling what the warm-up made hot (no method compiled for 1 s, at most 20 s), so
+    /// Waits until the JIT has finished recompiling what the warm-up made hot (no method compiled for 0.5 s, at most 4 s), so
     /// that the measured pass pays for running the code, not for compiling it, as in a process that has run for a while.
     /// </summary>
     private static async Task<(long Methods, TimeSpan Waited)> SettleJitAsync(CancellationToken cancellationToken)
@@ -131,7 +131,7 @@ public static class ChildRun
         var before = System.Runtime.JitInfo.GetCompiledMethodCount();
         var last = before;
         var quietSince = start.Elapsed;
-        while (start.Elapsed - quietSince < TimeSpan.FromSeconds(1) && start.Elapsed < TimeSpan.FromSeconds(20))
+        while (start.Elapsed - quietSince < TimeSpan.FromSeconds(0.5) && start.Elapsed < TimeSpan.FromSeconds(4))
         {
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
             var now = System.Runtime.JitInfo.GetCompiledMethodCount();
@@ -145,8 +145,8 @@ public static class ChildRun
         return (last - before, start.Elapsed);
     }
 
-    /// <summary>The warm-up: the same C, no latency, enough tasks for the JIT to reach the hot paths (200..1000).</summary>
-    public static Workload WarmupOf(Workload workload) => Workload.Custom(Math.Clamp(workload.N, 200, 1000), workload.C, TimeSpan.Zero);
+    /// <summary>The warm-up: the same C, no latency, enough tasks for the JIT to reach the hot paths (200..600).</summary>
+    public static Workload WarmupOf(Workload workload) => Workload.Custom(Math.Clamp(workload.N, 200, 600), workload.C, TimeSpan.Zero);
 
     internal static RunRecord Compose(Workload workload, RunMode mode, ModeSettings settings, PhaseResult result, PhaseResult floor, double idleRss,
         DateTimeOffset started, double loadBefore, double loadAfter, string standIn, string measuredProcess, IReadOnlyList<string> notes)

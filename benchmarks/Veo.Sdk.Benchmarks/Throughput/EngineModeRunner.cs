@@ -21,11 +21,11 @@ namespace Veo.Sdk.Benchmarks.Throughput;
 /// <remarks>
 /// SUCCESS is observed through the engine's own meter (<c>veo.tasks.ended</c>, recorded when the SUCCESS event is
 /// journaled), so watching costs the engine nothing; the per-task "Veo done → SUCCESS" delay comes from the tasks' statuses
-/// read after the pass (every task up to 2,000, else an even sample of 2,000).
+/// read after the pass (every task up to 500, else an even sample of 500).
 /// </remarks>
 public sealed class EngineModeRunner : IModeRunner
 {
-    private const int StatusSample = 2000;
+    private const int StatusSample = 500;
     private readonly RunMode _mode;
     private readonly ModeSettings _settings;
     private readonly string _journal;
