@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Veo.Sdk.Benchmarks.Tests;
 
 /// <summary>The lean journal prototype keeps Akka.Persistence's contract: what was persisted comes back, in order, after a restart.</summary>
-public sealed class LeanJournalSpecs : Akka.TestKit.Xunit2.TestKit
+public sealed class LeanJournalSpecs : global::Akka.TestKit.Xunit2.TestKit
 {
     private static readonly string DbFile = Path.Combine(Path.GetTempPath(), $"veo-lean-journal-{Guid.NewGuid():N}.db");
 
