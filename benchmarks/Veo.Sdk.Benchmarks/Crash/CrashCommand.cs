@@ -191,18 +191,23 @@ public static class CrashCommand
         if (phase == "submit")
         {
             await Console.Out.WriteLineAsync($"{Prefix}first-submit {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}").ConfigureAwait(false);
+
+            // Progress from the start, so the parent knows how far the run was when it kills this process.
+            var progress = Task.Run(async () =>
+            {
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    await Console.Out.WriteLineAsync($"{Prefix}succeeded {metrics.GetSnapshot().Succeeded}").ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+                }
+            }, cancellationToken);
             await SubmitDriver.RunAsync(n, 64, null, (i, ct) => service.SubmitAsync(new VideoGenerationRequest
             {
                 TaskId = BenchmarkRequests.TaskId(runId, i),
                 Veo = BenchmarkRequests.Veo(runId, i, latency),
             }, ct), cancellationToken).ConfigureAwait(false);
             await Console.Out.WriteLineAsync($"{Prefix}submitted").ConfigureAwait(false);
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                await Console.Out.WriteLineAsync($"{Prefix}succeeded {metrics.GetSnapshot().Succeeded}").ConfigureAwait(false);
-                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
-            }
-
+            await progress.ConfigureAwait(false); // runs until this process is killed
             return 0;
         }
 

@@ -116,7 +116,7 @@ public sealed class ResultsFile
             }
 
             var measured = values.Count == 0 ? "not measured yet" : string.Join(", ", values.Select(v => v.ToString(target.Format, inv)));
-            var met = values.Count == 0 ? "–" : values.All(target.IsMet) ? "yes" : values.Any(target.IsMet) ? "partly" : "**no**";
+            var met = values.Count == 0 || target.ReportOnly ? "–" : values.All(target.IsMet) ? "yes" : values.Any(target.IsMet) ? "partly" : "**no**";
             s.Append(inv, $"| {target.Text} | {measured} | {met} |\n");
         }
 

@@ -5,6 +5,9 @@ namespace Veo.Sdk.Benchmarks.Results;
 /// <summary>The targets of issue 5, so every recorded run is checked against them. They are not lowered here.</summary>
 public sealed record Targets(string Workload, string Mode, string Text, Func<RunRecord, double?> Select, Func<double, bool> IsMet, string Format)
 {
+    /// <summary>A figure the issue asks to report without a target.</summary>
+    public bool ReportOnly { get; init; }
+
     public static IReadOnlyList<Targets> All { get; } =
     [
         new("W0", "engine", "`engine` W0 makespan ≤ 4.05 s (limit 4.0 s)", r => r.MakespanS, v => v <= 4.05, "0.000 s"),
@@ -17,7 +20,7 @@ public sealed record Targets(string Workload, string Mode, string Text, Func<Run
         new("W1", "full", "`full` W1 throughput ≥ 500 tasks/s", r => r.Throughput, v => v >= 500, "0 /s"),
         new("W2", "full", "`full` W2 efficiency ≥ 0.97", r => r.Efficiency, v => v >= 0.97, "0.0000"),
         new("W1", "service@200/s", "`service` submit p99 ≤ 10 ms at a steady 200 submits/s", r => r.SubmitP99Ms, v => v <= 10, "0.00 ms"),
-        new("W1", "service", "`service` W1 burst submit p99 (reported, no target)", r => r.SubmitP99Ms, _ => true, "0.00 ms"),
+        new("W1", "service", "`service` W1 burst submit p99 (reported; no target)", r => r.SubmitP99Ms, _ => true, "0.00 ms") { ReportOnly = true },
         new("crash", "lost", "crash: tasks lost = 0", _ => null, v => v == 0, "0"),
         new("crash", "duplicates", "crash: duplicate Veo starts = 0", _ => null, v => v == 0, "0"),
     ];
