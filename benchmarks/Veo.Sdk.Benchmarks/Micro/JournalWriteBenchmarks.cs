@@ -1,3 +1,4 @@
+using Veo.Sdk.Akka.Hosting;
 using System.Data;
 using System.Globalization;
 using Akka.Actor;
@@ -51,30 +52,8 @@ public class JournalWriteBenchmarks
                 return;
             }
 
-            // The engine's settings (VeoGenerationHostingExtensions.WithVeoPersistence), repeated here because they are private there.
-            SqliteTuning.PrepareDatabaseFile(connectionString);
-            var dataOptions = new DataOptions()
-                .UseConnectionString(ProviderName.SQLiteMS, connectionString)
-                .UseAfterConnectionOpened(SqliteTuning.ApplyConnectionPragmas, (connection, ct) => SqliteTuning.ApplyConnectionPragmasAsync(connection, ct));
-            akka.WithSqlPersistence(
-                journalOptions: new SqlJournalOptions(isDefaultPlugin: true)
-                {
-                    ConnectionString = connectionString,
-                    ProviderName = ProviderName.SQLiteMS,
-                    DataOptions = dataOptions,
-                    AutoInitialize = true,
-                    TagStorageMode = TagMode.Csv,
-                    ReadIsolationLevel = IsolationLevel.ReadUncommitted,
-                },
-                snapshotOptions: new SqlSnapshotOptions(isDefaultPlugin: true)
-                {
-                    ConnectionString = connectionString,
-                    ProviderName = ProviderName.SQLiteMS,
-                    DataOptions = dataOptions,
-                    AutoInitialize = true,
-                    ReadIsolationLevel = IsolationLevel.ReadUncommitted,
-                });
-            akka.AddHocon("akka.persistence.journal.sql { parallelism = 1, batch-size = 500 }", HoconAddMode.Prepend);
+            // Exactly the engine's journal settings, so the benchmark measures what users run.
+            akka.WithVeoPersistence(new VeoPersistenceOptions { Provider = VeoPersistenceProvider.Sqlite, ConnectionString = connectionString });
         });
         _host = builder.Build();
         _host.Start();

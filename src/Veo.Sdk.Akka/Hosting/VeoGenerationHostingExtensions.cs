@@ -201,7 +201,7 @@ public static class VeoGenerationHostingExtensions
     /// writer, large write batches, read-uncommitted reads so recovery does not take the write lock) and the plain
     /// defaults PostgreSQL does well with.
     /// </summary>
-    private static AkkaConfigurationBuilder WithVeoPersistence(this AkkaConfigurationBuilder builder, VeoPersistenceOptions persistence)
+    internal static AkkaConfigurationBuilder WithVeoPersistence(this AkkaConfigurationBuilder builder, VeoPersistenceOptions persistence)
     {
         var connectionString = persistence.ConnectionString;
         if (persistence.Provider == VeoPersistenceProvider.Sqlite)
