@@ -122,7 +122,7 @@ public static class ChildRun
     }
 
     /// <summary>
-    /// Waits until the JIT has finished recompiling what the warm-up made hot (no method compiled for 0.5 s, at most 4 s), so
+    /// Waits until the JIT has finished recompiling what the warm-up made hot (no method compiled for 0.5 s, at most 2.5 s), so
     /// that the measured pass pays for running the code, not for compiling it, as in a process that has run for a while.
     /// </summary>
     private static async Task<(long Methods, TimeSpan Waited)> SettleJitAsync(CancellationToken cancellationToken)
@@ -131,7 +131,7 @@ public static class ChildRun
         var before = System.Runtime.JitInfo.GetCompiledMethodCount();
         var last = before;
         var quietSince = start.Elapsed;
-        while (start.Elapsed - quietSince < TimeSpan.FromSeconds(0.5) && start.Elapsed < TimeSpan.FromSeconds(4))
+        while (start.Elapsed - quietSince < TimeSpan.FromSeconds(0.5) && start.Elapsed < TimeSpan.FromSeconds(2.5))
         {
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
             var now = System.Runtime.JitInfo.GetCompiledMethodCount();
