@@ -109,6 +109,12 @@ public sealed class VeoSimulator : IAsyncDisposable
     /// <summary>A snapshot of the statistics, the same numbers <c>GET /_simulator/stats</c> returns.</summary>
     public VeoSimulatorStats GetStats() => _state.GetStats();
 
+    /// <summary>
+    /// The names of the operations Veo "started" so far, oldest first: lets a test find the operation whose start answer its
+    /// client never received (a crash or timeout inside the start call).
+    /// </summary>
+    public IReadOnlyList<string> GetOperationNames() => _state.GetOperationNames();
+
     /// <summary>Sets the counters back to zero; operations in flight keep running (see <see cref="VeoSimulatorState.ResetStats"/>).</summary>
     public void ResetStats() => _state.ResetStats();
 

@@ -78,6 +78,10 @@ public sealed class VeoSimulatorState
         }
     }
 
+    /// <summary>The names of the operations started since the simulator started, oldest first (for tests that reason about a lost answer).</summary>
+    public IReadOnlyList<string> GetOperationNames()
+        => [.. _operations.Values.OrderBy(o => o.CompletesAt - (long)(o.Latency.TotalSeconds * TimeProvider.TimestampFrequency)).Select(o => o.Name)];
+
     /// <summary>A snapshot of the statistics, the same numbers <c>GET /_simulator/stats</c> returns.</summary>
     public VeoSimulatorStats GetStats()
     {

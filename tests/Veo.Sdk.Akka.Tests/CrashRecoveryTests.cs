@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Veo.Sdk.Akka.Storage;
 using Veo.Sdk.Akka.Tests.Support;
 using Veo.Sdk.Testing;
 
@@ -129,6 +130,40 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         Assert.Equal(VideoTaskErrorCodes.IndeterminateStart, final.Error!.Code);
         Assert.Equal(1, simulator.GetStats().StartRequests);
         Assert.Null(await engine.Generations.GetByTaskIdAsync(id));
+    }
+
+    [Fact]
+    public async Task A_task_whose_start_answer_reached_the_receipt_but_not_the_journal_resumes_polling_that_operation()
+    {
+        using var folder = new TempFolder();
+        await using var simulator = await VeoSimulator.StartAsync(new VeoSimulatorOptions { Latency = TimeSpan.FromMilliseconds(300) });
+        var settings = TestEngine.Settings(simulator.BaseUrl, folder.Path);
+        var id = "receipt-" + Guid.NewGuid().ToString("N")[..8];
+
+        simulator.Enqueue(new SimulatedOutcome.SlowStart(TimeSpan.FromSeconds(30), new SimulatedOutcome.Success()));
+        await using (var child = await CrashHost.StartAsync(settings, [(id, "started, answer stored only as a receipt")], VideoTaskStage.Submitting, readyCount: null, Ready))
+        {
+            await EngineTestExtensions.Eventually(() => Task.FromResult(simulator.GetStats().StartRequests == 1), TimeSpan.FromSeconds(10), "the start call reached Veo");
+            await child.KillAsync();
+        }
+
+        // What the killed node would have written had Veo's answer arrived a moment before the kill, and the journal not.
+        var operationName = Assert.Single(simulator.GetOperationNames());
+        using (var store = new SqliteGenerationStore(settings["Persistence:ConnectionString"]!))
+        {
+            await store.RecordStartAsync(new StartReceipt(id, operationName, DateTimeOffset.UtcNow));
+        }
+
+        await using var engine = await TestEngine.StartAsync(settings, output);
+        var final = await engine.Service.FinalStatusAsync(id, TimeSpan.FromSeconds(30));
+        Assert.Equal(VideoTaskState.Success, final.State);
+        Assert.Equal(1, simulator.GetStats().StartRequests);   // not started again
+        var row = await engine.Generations.GetByTaskIdAsync(id);
+        Assert.Equal(operationName, row!.OperationName);
+        using (var store = new SqliteGenerationStore(settings["Persistence:ConnectionString"]!))
+        {
+            Assert.Null(await store.FindStartAsync(id));   // the generation row replaced the receipt
+        }
     }
 
     [Fact]

@@ -37,6 +37,52 @@ public sealed class StoreTests
         await VerifyAsync(store);
     }
 
+    [Fact]
+    public async Task Sqlite_keeps_start_receipts_until_the_generation_is_written()
+    {
+        using var folder = new TempFolder();
+        var connectionString = $"Data Source={folder.Combine("veo.db")}";
+        await VerifyReceiptsAsync(() => new SqliteGenerationStore(connectionString));
+    }
+
+    [PostgresFact]
+    public async Task PostgreSql_keeps_start_receipts_until_the_generation_is_written()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        await VerifyReceiptsAsync(() => new PostgreSqlGenerationStore(database.ConnectionString));
+    }
+
+    private static async Task VerifyReceiptsAsync(Func<AdoGenerationStore> open)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var threeDaysAgo = now - TimeSpan.FromDays(3);
+        using (var store = open())
+        {
+            Assert.Null(await store.FindStartAsync("task-r"));
+            await store.RecordStartAsync(new StartReceipt("task-r", "models/veo/operations/first", now));
+            await store.RecordStartAsync(new StartReceipt("task-r", "models/veo/operations/second", now + TimeSpan.FromSeconds(1)));
+            var receipt = await store.FindStartAsync("task-r");
+            Assert.Equal("models/veo/operations/first", receipt!.OperationName);   // the first answer wins
+            Assert.Equal(now.UtcTicks / 10, receipt.StartedAt.UtcTicks / 10);        // PostgreSQL keeps microseconds
+
+            await store.RecordStartAsync(new StartReceipt("task-old", "models/veo/operations/old", threeDaysAgo));
+            await store.RecordStartAsync(new StartReceipt("task-other", "models/veo/operations/other", now));
+
+            await store.InsertOrGetAsync(Generation("task-r"));
+            Assert.Null(await store.FindStartAsync("task-r"));
+            Assert.NotNull(await store.FindStartAsync("task-other"));
+            Assert.NotNull(await store.FindStartAsync("task-old"));
+        }
+
+        // A node starting later prunes receipts older than an operation can be resumed (about two days).
+        using (var store = open())
+        {
+            await store.InitializeAsync();
+            Assert.Null(await store.FindStartAsync("task-old"));
+            Assert.NotNull(await store.FindStartAsync("task-other"));
+        }
+    }
+
     private static async Task VerifyAsync(IGenerationRecorder store)
     {
         await store.InitializeAsync();

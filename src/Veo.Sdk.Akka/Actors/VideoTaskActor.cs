@@ -27,6 +27,8 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
     private const string QueueLimitTimer = "queue-limit";
     private const string RefreshTimer = "watch-refresh";
     private const string IoRetryTimer = "io-retry";
+    private const string ReceiptTimer = "receipt-lookup";
+    private const int MaxReceiptLookups = 5;
     private const long MaxChangesPerEvent = (1 << 20) - 1;
 
     private readonly TaskServices _services;
@@ -53,6 +55,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
     private int _misses;
     private int _failedPolls;
     private int _ioAttempts;
+    private int _receiptLookups;
     private bool _pollInFlight;
     private bool _transferInFlight;
     private DateTimeOffset? _lastRunningPollAt;
@@ -111,6 +114,9 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
 
         Command<StartAnswered>(OnStartAnswered);
         Command<StartFailed>(OnStartFailed);
+        Command<StartReceiptLookedUp>(OnStartReceiptLookedUp);
+        Command<RetryReceiptLookup>(_ => LookUpStartReceipt());
+        Command<StartReceiptFailed>(f => _log.Warning("Task {TaskId}: its start receipt could not be written ({Reason}); the journal alone records the operation name", TaskId, f.Cause.Message));
         Command<PollTick>(_ => Poll());
         Command<PollAnswered>(OnPollAnswered);
         Command<PollFailed>(OnPollFailed);
@@ -469,7 +475,8 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
 
     private void OnStartAnswered(StartAnswered answered)
     {
-        var decision = _task.Decide(new TaskFacts.StartAccepted(answered.OperationName), Now, _settings.Rules);
+        var now = Now;
+        var decision = _task.Decide(new TaskFacts.StartAccepted(answered.OperationName), now, _settings.Rules);
         if (decision.Events.Count == 0)
         {
             // Ended meanwhile (hard limit): nobody polls this operation, so its slot is free again.
@@ -477,6 +484,9 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
+        // KEY PATTERN: the receipt and the journal write race; whichever is stored first closes the duplicate window. The
+        // journal batches behind every other task's events, the receipt is one small insert of its own.
+        RecordStartReceipt(new StartReceipt(TaskId, answered.OperationName, now));
         Persist(decision.Events[0], e =>
         {
             _task = _task.Apply(e);
@@ -847,18 +857,8 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
                 break;
 
             case TaskPhase.Starting:
-                var decision = _task.Decide(new TaskFacts.RecoveredInsideStart(), Now, _settings.Rules);
-                if (decision.Events.Count > 0)
-                {
-                    _log.Warning("Task {TaskId} was recovered inside its start call; failing it as INDETERMINATE_START (Generation:RestartIndeterminateStarts is off)", TaskId);
-                    PersistAndApply(decision.Events[0]);
-                }
-                else
-                {
-                    _log.Warning("Task {TaskId} was recovered inside its start call; starting it again (Generation:RestartIndeterminateStarts is on)", TaskId);
-                    RequestSlot(enforceQueueLimit: false, recovered: true);
-                }
-
+                // Veo's answer may have been stored as a receipt although the journal never got the operation name.
+                LookUpStartReceipt();
                 break;
 
             case TaskPhase.Running:
@@ -871,6 +871,93 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
                 // Woken for a status read (or remembered across a crash just as it ended): answer, then leave memory.
                 ScheduleIdlePassivation();
                 break;
+        }
+    }
+
+    // ---- start receipts ----------------------------------------------------------------------------------------------
+
+    private void RecordStartReceipt(StartReceipt receipt)
+    {
+        var store = _services.Generations;
+        var self = Self;
+        Guard(async () =>
+        {
+            await store.RecordStartAsync(receipt, CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }).ContinueWith(
+            t => self.Tell(new StartReceiptFailed(t.Exception!.GetBaseException())),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void LookUpStartReceipt()
+    {
+        var store = _services.Generations;
+        var taskId = TaskId;
+        var token = _io.Token;
+        Guard(() => store.FindStartAsync(taskId, token))
+            .PipeTo(Self, success: r => new StartReceiptLookedUp(r, null), failure: ex => new StartReceiptLookedUp(null, ex));
+    }
+
+    private void OnStartReceiptLookedUp(StartReceiptLookedUp lookup)
+    {
+        if (_task.Phase is not (TaskPhase.Starting or TaskPhase.Revoked) || _task.OperationName is not null)
+        {
+            return;   // ended meanwhile (e.g. cancelled and the operation name already known)
+        }
+
+        if (lookup.Failure is { } failure)
+        {
+            if (IsShutdown(failure))
+            {
+                return;
+            }
+
+            if (++_receiptLookups < MaxReceiptLookups)
+            {
+                _log.Warning("Task {TaskId}: looking up its start receipt failed (attempt {Attempt}), trying again: {Reason}", TaskId, _receiptLookups, failure.Message);
+                Timers.StartSingleTimer(ReceiptTimer, RetryReceiptLookup.Instance, TimeSpan.FromSeconds(_receiptLookups));
+                return;
+            }
+
+            _log.Error(failure, "Task {TaskId}: its start receipt could not be read after {Attempts} attempts; treating its start as indeterminate", TaskId, _receiptLookups);
+        }
+
+        if (lookup.Receipt is { } receipt)
+        {
+            var decision = _task.Decide(new TaskFacts.StartAccepted(receipt.OperationName, receipt.StartedAt), Now, _settings.Rules);
+            if (decision.Events.Count == 0)
+            {
+                return;
+            }
+
+            _log.Info("Task {TaskId} was recovered inside its start call; Veo had answered with operation {OperationName}, polling it", TaskId, receipt.OperationName);
+            Persist(decision.Events[0], e =>
+            {
+                _task = _task.Apply(e);
+                _recoveredRunning = true;
+                _dispatcher.Tell(new ReclaimSlot(TaskId, _task.Model));
+                PushToWatchers();
+            });
+            return;
+        }
+
+        if (_task.Phase != TaskPhase.Starting)
+        {
+            return;   // revoked while we looked: nothing to start or fail
+        }
+
+        var indeterminate = _task.Decide(new TaskFacts.RecoveredInsideStart(), Now, _settings.Rules);
+        if (indeterminate.Events.Count > 0)
+        {
+            _log.Warning("Task {TaskId} was recovered inside its start call and no answer of Veo was stored; failing it as INDETERMINATE_START (Generation:RestartIndeterminateStarts is off)", TaskId);
+            PersistAndApply(indeterminate.Events[0]);
+        }
+        else
+        {
+            _log.Warning("Task {TaskId} was recovered inside its start call and no answer of Veo was stored; starting it again (Generation:RestartIndeterminateStarts is on)", TaskId);
+            RequestSlot(enforceQueueLimit: false, recovered: true);
         }
     }
 
@@ -1009,6 +1096,15 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
     private sealed record StartAnswered(string OperationName) : INoSerializationVerificationNeeded;
 
     private sealed record StartFailed(Exception Cause) : INoSerializationVerificationNeeded;
+
+    private sealed record StartReceiptLookedUp(StartReceipt? Receipt, Exception? Failure) : INoSerializationVerificationNeeded;
+
+    private sealed record StartReceiptFailed(Exception Cause) : INoSerializationVerificationNeeded;
+
+    private sealed class RetryReceiptLookup : INoSerializationVerificationNeeded, IDeadLetterSuppression
+    {
+        public static readonly RetryReceiptLookup Instance = new();
+    }
 
     private sealed class PollTick : INoSerializationVerificationNeeded, IDeadLetterSuppression
     {

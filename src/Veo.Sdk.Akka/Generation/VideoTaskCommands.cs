@@ -40,7 +40,8 @@ internal static class TaskFacts
 
     public sealed record SlotGranted;
 
-    public sealed record StartAccepted(string OperationName);
+    /// <summary>Veo named the operation; <paramref name="AnsweredAt"/> is set when the answer comes from a start receipt found on recovery.</summary>
+    public sealed record StartAccepted(string OperationName, DateTimeOffset? AnsweredAt = null);
 
     public sealed record StartRejected(int HttpStatus, string? ErrorCode, string Message, TimeSpan? RetryAfter, bool IsQuotaExceeded);
 

@@ -54,7 +54,7 @@ internal static class VideoTaskDecisions
 
             TaskFacts.StartAccepted s when state.Phase == TaskPhase.Starting
                 || (state.Phase == TaskPhase.Revoked && state.OperationName is null && state.StartRequestedAt is not null) =>
-                Decision.Persist(new Started(id, s.OperationName, now)),
+                Decision.Persist(new Started(id, s.OperationName, s.AnsweredAt ?? now)),
             TaskFacts.StartAccepted => Decision.Nothing,
 
             TaskFacts.StartRejected { IsQuotaExceeded: true } q when state.Phase == TaskPhase.Starting =>

@@ -19,9 +19,24 @@ internal sealed record NewGeneration(
     DateTimeOffset CreatedAt,
     DateTimeOffset CompletedAt);
 
-/// <summary>The engine's write side of the generation table.</summary>
+/// <summary>
+/// Veo's answer to a start call, written the moment it arrives on a path that does not queue behind the journal, so a
+/// crash before the journal has stored the operation name does not leave the task's start indeterminate.
+/// </summary>
+/// <param name="TaskId">The task that asked Veo to start.</param>
+/// <param name="OperationName">The operation Veo named.</param>
+/// <param name="StartedAt">When Veo answered.</param>
+internal sealed record StartReceipt(string TaskId, string OperationName, DateTimeOffset StartedAt);
+
+/// <summary>The engine's write side of the generation table, and the start receipts beside it.</summary>
 internal interface IGenerationRecorder : IGenerationStore
 {
+    /// <summary>Stores Veo's answer to a start call (first answer wins); removed again when the task's generation row is written.</summary>
+    Task RecordStartAsync(StartReceipt receipt, CancellationToken cancellationToken = default);
+
+    /// <summary>The start receipt of a task, if Veo's answer was stored and the task has not finished since.</summary>
+    Task<StartReceipt?> FindStartAsync(string taskId, CancellationToken cancellationToken = default);
+
     /// <summary>Creates the table and its indexes when missing; safe to call any number of times, from several nodes.</summary>
     Task InitializeAsync(CancellationToken cancellationToken = default);
 
@@ -40,6 +55,11 @@ internal abstract class AdoGenerationStore : IGenerationRecorder, IDisposable
     private const string Columns =
         "generation_id, task_id, ad_id, prompt, model_key, model, seed, aspect_ratio, video_location, size_bytes, " +
         "generation_time_seconds, operation_name, created_at, completed_at";
+
+    protected const string StartsTable = "video_generation_starts";
+
+    /// <summary>How long a start receipt is kept at most: Gemini keeps an operation about two days, so an older one could not be resumed anyway.</summary>
+    private static readonly TimeSpan StartReceiptRetention = TimeSpan.FromDays(2);
 
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private volatile bool _initialized;
@@ -90,6 +110,12 @@ internal abstract class AdoGenerationStore : IGenerationRecorder, IDisposable
                         }
                     }
                 }
+
+                await ExecuteAsync(
+                    connection,
+                    $"DELETE FROM {StartsTable} WHERE started_at < @before",
+                    c => Add(c, "before", ToDb(DateTimeOffset.UtcNow - StartReceiptRetention)),
+                    cancellationToken).ConfigureAwait(false);
             }
 
             _initialized = true;
@@ -131,10 +157,56 @@ internal abstract class AdoGenerationStore : IGenerationRecorder, IDisposable
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            // The row now says everything the receipt did; a receipt left behind would only be pruned days later.
+            await ExecuteAsync(connection, $"DELETE FROM {StartsTable} WHERE task_id = @task_id", c => Add(c, "task_id", generation.TaskId), cancellationToken).ConfigureAwait(false);
+
             var rows = await QueryAsync(connection, $"SELECT {Columns} FROM {Table} WHERE task_id = @task_id", c => Add(c, "task_id", generation.TaskId), cancellationToken).ConfigureAwait(false);
             return rows.Count == 1
                 ? rows[0]
                 : throw new InvalidOperationException($"The generation row of task {generation.TaskId} was neither written nor found.");
+        }
+    }
+
+    public async Task RecordStartAsync(StartReceipt receipt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await ExecuteAsync(
+                connection,
+                $"INSERT INTO {StartsTable} (task_id, operation_name, started_at) VALUES (@task_id, @operation_name, @started_at) ON CONFLICT (task_id) DO NOTHING",
+                c =>
+                {
+                    Add(c, "task_id", receipt.TaskId);
+                    Add(c, "operation_name", receipt.OperationName);
+                    Add(c, "started_at", ToDb(receipt.StartedAt));
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<StartReceipt?> FindStartAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(taskId);
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = $"SELECT operation_name, started_at FROM {StartsTable} WHERE task_id = @task_id";
+                Add(command, "task_id", taskId);
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                        ? new StartReceipt(taskId, reader.GetString(0), ReadTimestamp(reader, 1))
+                        : null;
+                }
+            }
         }
     }
 
@@ -160,6 +232,17 @@ internal abstract class AdoGenerationStore : IGenerationRecorder, IDisposable
                 Add(c, "limit", limit);
             },
             cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
+    {
+        var command = connection.CreateCommand();
+        await using (command.ConfigureAwait(false))
+        {
+            command.CommandText = sql;
+            bind(command);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task<List<GenerationRecord>> QueryAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)

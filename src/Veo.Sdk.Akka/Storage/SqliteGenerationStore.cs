@@ -26,6 +26,7 @@ internal sealed class SqliteGenerationStore(string connectionString) : AdoGenera
             completed_at TEXT NOT NULL)
         """,
         $"CREATE INDEX IF NOT EXISTS ix_{Table}_ad_id ON {Table} (ad_id, generation_id DESC)",
+        $"CREATE TABLE IF NOT EXISTS {StartsTable} (task_id TEXT NOT NULL PRIMARY KEY, operation_name TEXT NOT NULL, started_at TEXT NOT NULL) WITHOUT ROWID",
     ];
 
     protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
