@@ -9,8 +9,9 @@ public interface IVideoGenerationService
     /// <summary>Submits a task. Returns once the task is durably stored (journaled), before any call to Veo.</summary>
     /// <remarks>
     /// A task is started at Veo at most once, even across crashes, with one exception: a crash while the start call itself
-    /// is in flight (its intent is journaled, Veo's answer is not yet). Such a task fails with <c>INDETERMINATE_START</c>, or
-    /// — with <c>Generation:RestartIndeterminateStarts=true</c> — starts again, possibly generating (and billing) twice.
+    /// is in flight (its intent is journaled, Veo's answer is not stored yet: neither in the journal nor as a start receipt).
+    /// Such a task fails with <c>INDETERMINATE_START</c>, or — with <c>Generation:RestartIndeterminateStarts=true</c> —
+    /// starts again, possibly generating (and billing) twice.
     /// </remarks>
     /// <param name="request">What to generate and how to file it.</param>
     /// <param name="cancellationToken">Stops waiting for the acknowledgement.</param>

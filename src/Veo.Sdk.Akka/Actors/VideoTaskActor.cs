@@ -16,7 +16,9 @@ namespace Veo.Sdk.Akka.Actors;
 /// <remarks>
 /// Never starts a generation twice: <see cref="VideoTaskEvents.StartRequested"/> is journaled before the start call and
 /// <see cref="VideoTaskEvents.Started"/> (the operation name) as soon as Veo answers, so a recovered task resumes polling
-/// the same operation. A task recovered between the two follows <see cref="DecisionRules.RestartIndeterminateStarts"/>.
+/// the same operation. Veo's answer is also written at once as a <see cref="StartReceipt"/>, outside the journal's queue;
+/// a task recovered with an intent but no operation name resumes from its receipt, and only without one follows
+/// <see cref="DecisionRules.RestartIndeterminateStarts"/>.
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "An actor's resources are released in PostStop, not by Dispose.")]
 internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
@@ -469,14 +471,25 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
         var request = _task.Request!.Veo;
         var client = _services.Client;
         var token = _io.Token;
-        Guard(() => client.StartGenerateVideoAsync(request, token))
-            .PipeTo(Self, success: op => new StartAnswered(op.Name), failure: ex => new StartFailed(ex));
+        var taskId = TaskId;
+        var clock = _services.Clock;
+        var store = _services.Generations;
+        var self = Self;
+        Guard(async () =>
+        {
+            var operation = await client.StartGenerateVideoAsync(request, token).ConfigureAwait(false);
+
+            // KEY PATTERN: the receipt is written from here, not after a trip through the mailbox, and races the journal
+            // write of Started; whichever is stored first closes the duplicate window. The journal batches behind every
+            // other task's events; the receipt is one small insert of its own.
+            RecordStartReceipt(store, self, new StartReceipt(taskId, operation.Name, clock.GetUtcNow()));
+            return operation.Name;
+        }).PipeTo(Self, success: name => new StartAnswered(name), failure: ex => new StartFailed(ex));
     }
 
     private void OnStartAnswered(StartAnswered answered)
     {
-        var now = Now;
-        var decision = _task.Decide(new TaskFacts.StartAccepted(answered.OperationName), now, _settings.Rules);
+        var decision = _task.Decide(new TaskFacts.StartAccepted(answered.OperationName), Now, _settings.Rules);
         if (decision.Events.Count == 0)
         {
             // Ended meanwhile (hard limit): nobody polls this operation, so its slot is free again.
@@ -484,9 +497,6 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        // KEY PATTERN: the receipt and the journal write race; whichever is stored first closes the duplicate window. The
-        // journal batches behind every other task's events, the receipt is one small insert of its own.
-        RecordStartReceipt(new StartReceipt(TaskId, answered.OperationName, now));
         Persist(decision.Events[0], e =>
         {
             _task = _task.Apply(e);
@@ -876,10 +886,9 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
 
     // ---- start receipts ----------------------------------------------------------------------------------------------
 
-    private void RecordStartReceipt(StartReceipt receipt)
+    /// <summary>Runs off the actor's thread, in the start call's continuation, so it touches no actor state.</summary>
+    private static void RecordStartReceipt(IGenerationRecorder store, IActorRef self, StartReceipt receipt)
     {
-        var store = _services.Generations;
-        var self = Self;
         Guard(async () =>
         {
             await store.RecordStartAsync(receipt, CancellationToken.None).ConfigureAwait(false);
