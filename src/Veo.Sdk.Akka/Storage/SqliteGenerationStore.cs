@@ -53,8 +53,12 @@ internal sealed class SqliteGenerationStore(string connectionString) : AdoGenera
 /// <summary>The SQLite settings the throughput spike measured (WAL, synchronous=NORMAL), shared by the journal and the generation table.</summary>
 internal static class SqliteTuning
 {
-    /// <summary>Per connection: WAL makes NORMAL durable against process crashes (only an OS crash can lose the last commits).</summary>
-    public const string ConnectionPragmas = "PRAGMA synchronous=NORMAL;";
+    /// <summary>
+    /// Per connection: WAL makes NORMAL durable against process crashes (only an OS crash can lose the last commits). The
+    /// journal, the generation rows and the start receipts share the file's one write lock: with a busy timeout SQLite
+    /// waits for it in steps of a few milliseconds, instead of failing at once into Microsoft.Data.Sqlite's coarser retry.
+    /// </summary>
+    public const string ConnectionPragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
 
     public static async Task ApplyConnectionPragmasAsync(DbConnection connection, CancellationToken cancellationToken)
     {
