@@ -114,6 +114,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         using var folder = new TempFolder();
         await using var simulator = await VeoSimulator.StartAsync(new VeoSimulatorOptions { Latency = TimeSpan.FromMilliseconds(300) });
         var settings = TestEngine.Settings(simulator.BaseUrl, folder.Path);
+        settings["Generation:StartCallTimeoutSeconds"] = "2";
         var id = "indeterminate-" + Guid.NewGuid().ToString("N")[..8];
 
         // Veo starts the generation at once but answers late: the crash lands between the intent and the operation name.
@@ -129,6 +130,9 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         Assert.Equal(VideoTaskState.Failure, final.State);
         Assert.Equal(VideoTaskErrorCodes.IndeterminateStart, final.Error!.Code);
         Assert.Equal(1, simulator.GetStats().StartRequests);
+
+        // Decided only once the killed node's start call could no longer have stored an answer (intent + timeout).
+        Assert.True(final.CompletedAt - final.StartedAt >= TimeSpan.FromSeconds(2), $"decided {final.CompletedAt - final.StartedAt} after the start intent");
         Assert.Null(await engine.Generations.GetByTaskIdAsync(id));
     }
 
@@ -167,12 +171,41 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_graceful_stop_during_a_start_call_lets_Veo_answer_and_the_task_resumes_that_operation_after_restart()
+    {
+        using var folder = new TempFolder();
+        await using var simulator = await VeoSimulator.StartAsync(new VeoSimulatorOptions { Latency = TimeSpan.FromMilliseconds(300) });
+        var settings = TestEngine.Settings(simulator.BaseUrl, folder.Path);
+        var id = "graceful-" + Guid.NewGuid().ToString("N")[..8];
+
+        // Veo takes 4 s to answer the start (longer than a stop takes by itself): the node is asked to stop meanwhile.
+        simulator.Enqueue(new SimulatedOutcome.SlowStart(TimeSpan.FromSeconds(4), new SimulatedOutcome.Success()));
+        await using (var first = await TestEngine.StartAsync(settings, output))
+        {
+            await first.Service.SubmitAsync(EngineTestExtensions.Request("stopped while starting", taskId: id));
+            await EngineTestExtensions.Eventually(() => Task.FromResult(simulator.GetStats().StartRequests == 1), TimeSpan.FromSeconds(10), "the start call reached Veo");
+        }
+
+        using (var store = new SqliteGenerationStore(settings["Persistence:ConnectionString"]!))
+        {
+            Assert.NotNull(await store.FindStartAsync(id));   // the stopping node waited for Veo's answer and stored it
+        }
+
+        await using var second = await TestEngine.StartAsync(settings, output);
+        var final = await second.Service.FinalStatusAsync(id, TimeSpan.FromSeconds(30));
+        Assert.Equal(VideoTaskState.Success, final.State);
+        Assert.Equal(1, simulator.GetStats().StartRequests);
+        Assert.Empty(final.Warnings);
+    }
+
+    [Fact]
     public async Task With_restarts_of_indeterminate_starts_allowed_such_a_task_starts_again_and_warns_of_a_duplicate()
     {
         using var folder = new TempFolder();
         await using var simulator = await VeoSimulator.StartAsync(new VeoSimulatorOptions { Latency = TimeSpan.FromMilliseconds(300) });
         var settings = TestEngine.Settings(simulator.BaseUrl, folder.Path);
         settings["Generation:RestartIndeterminateStarts"] = "true";
+        settings["Generation:StartCallTimeoutSeconds"] = "2";
         var id = "restarted-" + Guid.NewGuid().ToString("N")[..8];
 
         simulator.Enqueue(new SimulatedOutcome.SlowStart(TimeSpan.FromSeconds(30), new SimulatedOutcome.Success()));

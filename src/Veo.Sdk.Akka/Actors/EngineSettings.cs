@@ -23,6 +23,9 @@ internal sealed record EngineSettings(
     /// <summary>Attempts at downloading the finished video or writing its row before the task fails.</summary>
     public int MaxIoAttempts { get; init; } = 4;
 
+    /// <summary>The longest a start call may take, all of the client's attempts included; it is cancelled after that.</summary>
+    public TimeSpan StartCallTimeout { get; init; } = TimeSpan.FromSeconds(VeoGenerationOptions.DefaultStartCallTimeoutSeconds);
+
     public static EngineSettings From(VeoGenerationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -41,7 +44,10 @@ internal sealed record EngineSettings(
             options.MaxConsecutivePollFailures,
             TimeSpan.FromSeconds(options.QuotaRecoveryIntervalSeconds),
             TimeSpan.FromSeconds(options.EndedTaskIdleSeconds),
-            TimeSpan.FromSeconds(options.RecoveryHoldSeconds));
+            TimeSpan.FromSeconds(options.RecoveryHoldSeconds))
+        {
+            StartCallTimeout = TimeSpan.FromSeconds(options.StartCallTimeoutSeconds),
+        };
     }
 }
 
@@ -52,4 +58,8 @@ internal sealed record TaskServices(
     IGenerationRecorder Generations,
     VeoGenerationMetrics Metrics,
     EngineSettings Settings,
-    TimeProvider Clock);
+    TimeProvider Clock)
+{
+    /// <summary>The node's start calls whose answer is not stored yet (shared by every task of the node).</summary>
+    public StartCallsInFlight StartCalls { get; init; } = new();
+}

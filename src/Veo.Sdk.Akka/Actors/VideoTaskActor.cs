@@ -31,6 +31,8 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
     private const string IoRetryTimer = "io-retry";
     private const string ReceiptTimer = "receipt-lookup";
     private const int MaxReceiptLookups = 5;
+    private static readonly TimeSpan ReceiptRecheckInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ReceiptWriteAllowance = TimeSpan.FromSeconds(2);
     private const long MaxChangesPerEvent = (1 << 20) - 1;
 
     private readonly TaskServices _services;
@@ -58,6 +60,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
     private int _failedPolls;
     private int _ioAttempts;
     private int _receiptLookups;
+    private bool _awaitingReceipt;
     private bool _pollInFlight;
     private bool _transferInFlight;
     private DateTimeOffset? _lastRunningPollAt;
@@ -470,21 +473,53 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
         _services.Metrics.StartCalled();
         var request = _task.Request!.Veo;
         var client = _services.Client;
-        var token = _io.Token;
         var taskId = TaskId;
         var clock = _services.Clock;
         var store = _services.Generations;
+        var inFlight = _services.StartCalls;
+        var timeout = _settings.StartCallTimeout;
         var self = Self;
-        Guard(async () =>
+
+        // Not tied to this actor's life: a start call outlives a hand-off or a graceful stop, so Veo's answer still reaches
+        // the receipt; the timeout bounds how long a recovered incarnation must wait for it.
+        inFlight.Enter();
+        _ = StartAsync(client, request, new StartReceiptContext(taskId, store, self, clock), timeout, inFlight);
+    }
+
+    private static async Task StartAsync(IVeoClient client, GenerateVideoRequest request, StartReceiptContext receipt, TimeSpan timeout, StartCallsInFlight inFlight)
+    {
+        try
         {
-            var operation = await client.StartGenerateVideoAsync(request, token).ConfigureAwait(false);
+            using var deadline = new CancellationTokenSource(timeout, receipt.Clock);
+            GenerateVideoOperation operation;
+            try
+            {
+                operation = await client.StartGenerateVideoAsync(request, deadline.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                receipt.Self.Tell(new StartFailed(ex));
+                return;
+            }
+
+            receipt.Self.Tell(new StartAnswered(operation.Name));
 
             // KEY PATTERN: the receipt is written from here, not after a trip through the mailbox, and races the journal
             // write of Started; whichever is stored first closes the duplicate window. The journal batches behind every
             // other task's events; the receipt is one small insert of its own.
-            RecordStartReceipt(store, self, new StartReceipt(taskId, operation.Name, clock.GetUtcNow()));
-            return operation.Name;
-        }).PipeTo(Self, success: name => new StartAnswered(name), failure: ex => new StartFailed(ex));
+            try
+            {
+                await receipt.Store.RecordStartAsync(new StartReceipt(receipt.TaskId, operation.Name, receipt.Clock.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                receipt.Self.Tell(new StartReceiptFailed(ex));   // the journal still stores the operation name
+            }
+        }
+        finally
+        {
+            inFlight.Exit();
+        }
     }
 
     private void OnStartAnswered(StartAnswered answered)
@@ -886,20 +921,6 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
 
     // ---- start receipts ----------------------------------------------------------------------------------------------
 
-    /// <summary>Runs off the actor's thread, in the start call's continuation, so it touches no actor state.</summary>
-    private static void RecordStartReceipt(IGenerationRecorder store, IActorRef self, StartReceipt receipt)
-    {
-        Guard(async () =>
-        {
-            await store.RecordStartAsync(receipt, CancellationToken.None).ConfigureAwait(false);
-            return true;
-        }).ContinueWith(
-            t => self.Tell(new StartReceiptFailed(t.Exception!.GetBaseException())),
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-    }
-
     private void LookUpStartReceipt()
     {
         var store = _services.Generations;
@@ -955,6 +976,22 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
         if (_task.Phase != TaskPhase.Starting)
         {
             return;   // revoked while we looked: nothing to start or fail
+        }
+
+        // Another incarnation's start call (a node stopping gracefully, or before a rebalance) may still be answered and
+        // store its receipt; only once it must have timed out is the start indeterminate.
+        var decidedAt = (_task.StartRequestedAt ?? Now) + _settings.StartCallTimeout + ReceiptWriteAllowance;
+        var wait = decidedAt - Now;
+        if (lookup.Failure is null && wait > TimeSpan.Zero)
+        {
+            if (!_awaitingReceipt)
+            {
+                _awaitingReceipt = true;
+                _log.Info("Task {TaskId} was recovered inside its start call; waiting up to {WaitSeconds:0.#} s for Veo's answer to be stored before deciding", TaskId, wait.TotalSeconds);
+            }
+
+            Timers.StartSingleTimer(ReceiptTimer, RetryReceiptLookup.Instance, wait < ReceiptRecheckInterval ? wait : ReceiptRecheckInterval);
+            return;
         }
 
         var indeterminate = _task.Decide(new TaskFacts.RecoveredInsideStart(), Now, _settings.Rules);
@@ -1109,6 +1146,9 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
     private sealed record StartReceiptLookedUp(StartReceipt? Receipt, Exception? Failure) : INoSerializationVerificationNeeded;
 
     private sealed record StartReceiptFailed(Exception Cause) : INoSerializationVerificationNeeded;
+
+    /// <summary>What a start call's continuation needs to store the receipt; nothing of the actor's mutable state.</summary>
+    private sealed record StartReceiptContext(string TaskId, IGenerationRecorder Store, IActorRef Self, TimeProvider Clock);
 
     private sealed class RetryReceiptLookup : INoSerializationVerificationNeeded, IDeadLetterSuppression
     {

@@ -28,6 +28,9 @@ public static class VeoGenerationHostingExtensions
     /// <summary>The shard region's type name.</summary>
     public const string ShardRegionName = "video-generation";
 
+    /// <summary>How long a graceful stop waits at most for start calls in flight (real Veo answers a start within seconds).</summary>
+    private static readonly TimeSpan StartCallDrainLimit = TimeSpan.FromSeconds(10);
+
     /// <summary>The actor system's name when <c>Akka:SystemName</c> is not set (every node of a cluster must use the same).</summary>
     public const string DefaultActorSystemName = "veo";
 
@@ -157,6 +160,7 @@ public static class VeoGenerationHostingExtensions
             // The region asks the (singleton) coordinator for shard homes and retries every retry-interval while it is not
             // up yet; at the default 2 s a fresh node may serve its first task up to 2 s late. Half a second is cheap.
             .AddHocon("akka.cluster.sharding.retry-interval = 500ms", HoconAddMode.Prepend)
+            .AddHocon($"akka.coordinated-shutdown.phases.before-actor-system-terminate.timeout = {(int)(StartCallDrainLimit.TotalSeconds + 2)}s", HoconAddMode.Prepend)
             .WithCustomSerializer(VideoTaskSerializer.Name, [typeof(IVideoTaskProtocol)], system => new VideoTaskSerializer(system))
             .WithActors((system, registry, resolver) =>
             {
@@ -177,6 +181,9 @@ public static class VeoGenerationHostingExtensions
                         Require<VeoGenerationMetrics>(resolver.GetService<VeoGenerationMetrics>()),
                         settings,
                         resolver.GetService<TimeProvider>() ?? TimeProvider.System);
+                    var logger = (resolver.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance)
+                        .CreateLogger(typeof(StartCallsInFlight).FullName!);
+                    DrainStartCallsOnShutdown(system, shared, logger);
                     return entityId =>
                     {
                         // The client is resolved per task: typed HTTP clients are meant to be short-lived (handler rotation).
@@ -194,6 +201,31 @@ public static class VeoGenerationHostingExtensions
                     StateStoreMode = StateStoreMode.Persistence,                // coordinator state in the journal too: no local disk state
                 });
         return builder;
+    }
+
+    /// <summary>
+    /// A graceful stop lets the start calls in flight finish (bounded) after the tasks are handed off: their continuations
+    /// store Veo's answers as start receipts, so the tasks resume those operations wherever they come back.
+    /// </summary>
+    private static void DrainStartCallsOnShutdown(ActorSystem system, TaskServices services, ILogger logger)
+    {
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "veo-drain-start-calls", async () =>
+        {
+            var pending = services.StartCalls.Count;
+            if (pending == 0)
+            {
+                return global::Akka.Done.Instance;
+            }
+
+            var limit = services.Settings.StartCallTimeout < StartCallDrainLimit ? services.Settings.StartCallTimeout : StartCallDrainLimit;
+            StartCallDrainLog.Waiting(logger, limit.TotalSeconds, pending);
+            if (!await services.StartCalls.WaitUntilDrainedAsync(limit, services.Clock).ConfigureAwait(false))
+            {
+                StartCallDrainLog.Abandoned(logger, services.StartCalls.Count);
+            }
+
+            return global::Akka.Done.Instance;
+        });
     }
 
     /// <summary>
@@ -302,4 +334,13 @@ internal sealed partial class GenerationTableInitializer(IGenerationRecorder rec
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not create the generation table at start-up; it will be created on first use.")]
     private static partial void LogInitializationFailed(ILogger logger, Exception exception);
+}
+
+internal static partial class StartCallDrainLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Waiting up to {LimitSeconds} s for {Pending} start call(s) to Veo to be answered before the node stops")]
+    public static partial void Waiting(ILogger logger, double limitSeconds, int pending);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Pending} start call(s) to Veo were still unanswered when the node stopped; their tasks will wait for the start-call timeout after recovery and then count as indeterminate starts")]
+    public static partial void Abandoned(ILogger logger, int pending);
 }

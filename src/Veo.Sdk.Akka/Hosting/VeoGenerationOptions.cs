@@ -49,6 +49,18 @@ public sealed class VeoGenerationOptions
     /// </summary>
     public bool RestartIndeterminateStarts { get; set; }
 
+    /// <summary>The default of <see cref="StartCallTimeoutSeconds"/>.</summary>
+    public const double DefaultStartCallTimeoutSeconds = 120;
+
+    /// <summary>
+    /// The longest a start call to Veo may take, all of the client's attempts included; it is cancelled after that. A task
+    /// recovered with its start intent stored but no answer of Veo waits until this long after the intent before it is
+    /// treated as indeterminate (see <see cref="RestartIndeterminateStarts"/>): until then another incarnation of it — on a
+    /// node that is stopping, or before a rebalance — may still store Veo's answer.
+    /// </summary>
+    [Range(1, 3600)]
+    public double StartCallTimeoutSeconds { get; set; } = DefaultStartCallTimeoutSeconds;
+
     /// <summary>The wait after a quota refusal (HTTP 429) when Google names no retry delay.</summary>
     [Range(0.01, 3600)]
     public double QuotaRetryDelaySeconds { get; set; } = 5;
