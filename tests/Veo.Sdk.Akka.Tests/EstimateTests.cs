@@ -32,8 +32,8 @@ public sealed class EstimateTests
         var schedule = new PollSchedule(TimeSpan.FromSeconds(1));
         var spread = new ExpectedDuration(TimeSpan.FromSeconds(60), true, Fastest: TimeSpan.FromSeconds(20));
         Assert.Equal(TimeSpan.FromSeconds(48), schedule.FirstDelay(spread, TimeSpan.Zero));                  // 80% of the average
-        Assert.Equal(TimeSpan.FromSeconds(38), schedule.FirstDelay(spread, TimeSpan.FromSeconds(10)));
-        Assert.Equal(PollSchedule.MinimumInterval, schedule.FirstDelay(spread, TimeSpan.FromMinutes(5)));
+        Assert.Equal(TimeSpan.FromSeconds(38), schedule.FirstDelay(spread, TimeSpan.FromSeconds(10)));      // anchored at the operation's start
+        Assert.Equal(TimeSpan.FromSeconds(0.6), schedule.FirstDelay(spread, TimeSpan.FromMinutes(5)));      // overdue (recovered): one fine step
 
         // Steady durations: just before the fastest recent one would finish.
         var steady = new ExpectedDuration(TimeSpan.FromSeconds(2.1), true, Fastest: TimeSpan.FromSeconds(2));
@@ -44,29 +44,162 @@ public sealed class EstimateTests
     }
 
     [Fact]
-    public void Later_polls_are_short_then_slow_down_while_a_generation_overruns()
+    public void The_fine_step_is_a_hundredth_of_the_expected_duration_between_10_ms_and_the_interval()
     {
         var schedule = new PollSchedule(TimeSpan.FromSeconds(1));
-        var veo = new ExpectedDuration(TimeSpan.FromSeconds(60), true);
-        Assert.Equal(TimeSpan.FromSeconds(1), schedule.NextDelay(veo, 1, null));
-        Assert.Equal(TimeSpan.FromSeconds(1.5), schedule.NextDelay(veo, 2, null));
-        Assert.Equal(TimeSpan.FromSeconds(15), schedule.NextDelay(veo, 50, null));   // capped at a quarter of the expected duration
+        Assert.Equal(TimeSpan.FromMilliseconds(20), schedule.FineStep(new ExpectedDuration(TimeSpan.FromSeconds(2), true)));
+        Assert.Equal(PollSchedule.MinimumFineStep, schedule.FineStep(new ExpectedDuration(TimeSpan.FromMilliseconds(300), true)));
+        Assert.Equal(TimeSpan.FromSeconds(1), schedule.FineStep(new ExpectedDuration(TimeSpan.FromMinutes(6), true)));
+        Assert.Equal(PollSchedule.MinimumFineStep, schedule.FirstDelay(new ExpectedDuration(TimeSpan.Zero, true), TimeSpan.Zero));
+    }
 
-        // Short generations poll at a twentieth of their duration, never below 0.1 s.
+    [Fact]
+    public void After_an_early_miss_the_next_poll_lands_at_the_expected_end_and_backs_off_only_after_it()
+    {
+        var schedule = new PollSchedule(TimeSpan.FromSeconds(1));
+        var veo = new ExpectedDuration(TimeSpan.FromSeconds(60), true);   // fine step 0.6 s
+        Assert.Equal(TimeSpan.FromSeconds(12), schedule.NextDelay(veo, TimeSpan.FromSeconds(48), 1, null));
+        Assert.Equal(TimeSpan.FromSeconds(0.6), schedule.NextDelay(veo, TimeSpan.FromSeconds(59.8), 2, null));   // within half a step of the end
+        Assert.Equal(TimeSpan.FromSeconds(0.6), schedule.NextDelay(veo, TimeSpan.FromSeconds(60), 2, null));
+        Assert.Equal(TimeSpan.FromSeconds(0.9), schedule.NextDelay(veo, TimeSpan.FromSeconds(60.6), 3, null));   // × 1.5
+        Assert.Equal(TimeSpan.FromSeconds(1.35), schedule.NextDelay(veo, TimeSpan.FromSeconds(61.5), 4, null));  // × 1.5²
+        Assert.Equal(TimeSpan.FromSeconds(15), schedule.NextDelay(veo, TimeSpan.FromMinutes(10), 50, null));     // capped at a quarter of the expected duration
+
+        // A short generation's cap is the configured interval.
+        var quick = new ExpectedDuration(TimeSpan.FromSeconds(1), true);
+        Assert.Equal(TimeSpan.FromSeconds(1), schedule.NextDelay(quick, TimeSpan.FromSeconds(30), 30, null));
+    }
+
+    [Theory]
+    [InlineData(0.3)]
+    [InlineData(1.0)]
+    [InlineData(2.0)]
+    [InlineData(5.0)]
+    [InlineData(60.0)]
+    public void A_steady_duration_is_learned_and_then_found_within_one_fine_step_with_at_most_three_polls(double seconds)
+    {
+        var schedule = new PollSchedule(TimeSpan.FromSeconds(1));
+        var window = new DurationWindow(TimeSpan.FromSeconds(60));
+        var length = TimeSpan.FromSeconds(seconds);
+        // The first generations are polled as an unknown model (every second), which teaches a too-high duration at first.
+        for (var generation = 0; generation < 300; generation++)
+        {
+            var expected = window.Expected("veo");
+            var run = Simulate(schedule, expected, length);
+            window.Observe("veo", run.Sample);
+            if (generation >= 150)
+            {
+                Assert.InRange(run.Polls, 1, 3);
+                Assert.InRange(run.Late, TimeSpan.Zero, schedule.FineStep(expected));
+            }
+        }
+
+        var learned = window.Expected("veo").Duration;
+        Assert.InRange(learned.TotalSeconds, seconds * 0.9, seconds * 1.05);
+    }
+
+    [Fact]
+    public void Durations_that_vary_are_still_found_soon_after_they_end()
+    {
+        var schedule = new PollSchedule(TimeSpan.FromSeconds(1));
+        var window = new DurationWindow(TimeSpan.FromSeconds(60));
+        var random = new Random(3);
+        var polls = 0;
+        var late = TimeSpan.Zero;
+        const int Generations = 300;
+        for (var generation = 0; generation < Generations; generation++)
+        {
+            var run = Simulate(schedule, window.Expected("veo"), TimeSpan.FromSeconds(8 + (4 * random.NextDouble())));   // 8..12 s
+            window.Observe("veo", run.Sample);
+            polls += run.Polls;
+            late += run.Late;
+            Assert.True(run.Late <= TimeSpan.FromSeconds(3), $"found {run.Late} late");   // ≤ a quarter of the expected duration
+        }
+
+        Assert.True(polls / (double)Generations < 8, $"{polls / (double)Generations:0.0} polls per generation");
+        Assert.True(late / Generations < TimeSpan.FromSeconds(1), $"found {late / Generations} late on average");
+    }
+
+    [Fact]
+    public void A_generation_longer_than_expected_is_polled_less_and_less_often()
+    {
+        var schedule = new PollSchedule(TimeSpan.FromSeconds(1));
+        var veo = new ExpectedDuration(TimeSpan.FromSeconds(10), true);
+        var delays = new List<TimeSpan>();
+        var t = schedule.FirstDelay(veo, TimeSpan.Zero);
+        var misses = 0;
+        while (t < TimeSpan.FromSeconds(120))
+        {
+            var delay = schedule.NextDelay(veo, t, ++misses, null);
+            delays.Add(delay);
+            t += delay;
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(0.5), delays[0]);   // 9.5 s (95% of the fastest) → 10 s
+        var afterEnd = delays.Skip(1).ToList();
+        Assert.Equal(TimeSpan.FromSeconds(0.1), afterEnd[0]);
+        for (var i = 1; i < afterEnd.Count; i++)
+        {
+            Assert.True(afterEnd[i] >= afterEnd[i - 1], $"delay {i} shrank");
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(2.5), afterEnd[^1]);   // a quarter of the expected duration
+        Assert.InRange(delays.Count, 10, 60);                    // 110 s of overrun: not hammered
+    }
+
+    [Fact]
+    public void A_longer_delay_veo_asks_for_wins()
+    {
+        var schedule = new PollSchedule(TimeSpan.FromSeconds(1));
         var quick = new ExpectedDuration(TimeSpan.FromSeconds(4), true);
-        Assert.Equal(TimeSpan.FromSeconds(0.2), schedule.NextDelay(quick, 1, null));
-        Assert.Equal(PollSchedule.MinimumInterval, schedule.NextDelay(new ExpectedDuration(TimeSpan.FromMilliseconds(300), true), 1, null));
-        Assert.True(schedule.NextDelay(quick, 30, null) <= TimeSpan.FromSeconds(1));
-
-        // A model not seen yet: the plain interval for ten polls, then backing off towards a quarter of the default guess.
+        Assert.Equal(TimeSpan.FromSeconds(5), schedule.NextDelay(quick, TimeSpan.FromSeconds(4), 1, TimeSpan.FromSeconds(5)));
+        Assert.Equal(TimeSpan.FromSeconds(0.8), schedule.NextDelay(quick, TimeSpan.FromSeconds(3.2), 1, TimeSpan.FromSeconds(0.5)));   // shorter: ours wins
         var guess = new ExpectedDuration(TimeSpan.FromSeconds(60), false);
-        Assert.Equal(TimeSpan.FromSeconds(1), schedule.NextDelay(guess, 1, null));
-        Assert.Equal(TimeSpan.FromSeconds(1), schedule.NextDelay(guess, PollSchedule.UnobservedSteadyPolls, null));
-        Assert.Equal(TimeSpan.FromSeconds(1.5), schedule.NextDelay(guess, PollSchedule.UnobservedSteadyPolls + 1, null));
-        Assert.Equal(TimeSpan.FromSeconds(15), schedule.NextDelay(guess, 100, null));
+        Assert.Equal(TimeSpan.FromSeconds(7), schedule.NextDelay(guess, TimeSpan.FromSeconds(1), 1, TimeSpan.FromSeconds(7)));
+    }
 
-        // Veo's own suggestion wins when it asks for more patience.
-        Assert.Equal(TimeSpan.FromSeconds(5), schedule.NextDelay(quick, 1, TimeSpan.FromSeconds(5)));
+    [Fact]
+    public void A_model_not_observed_yet_is_polled_at_the_interval_ten_times_then_less_often()
+    {
+        var schedule = new PollSchedule(TimeSpan.FromSeconds(1));
+        var guess = new ExpectedDuration(TimeSpan.FromSeconds(60), false);
+        foreach (var elapsed in new[] { TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(59.9), TimeSpan.FromSeconds(61) })
+        {
+            Assert.Equal(TimeSpan.FromSeconds(1), schedule.NextDelay(guess, elapsed, 1, null));   // the guessed end does not matter
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(1), schedule.NextDelay(guess, TimeSpan.FromSeconds(10), PollSchedule.UnobservedSteadyPolls, null));
+        Assert.Equal(TimeSpan.FromSeconds(1.5), schedule.NextDelay(guess, TimeSpan.FromSeconds(11), PollSchedule.UnobservedSteadyPolls + 1, null));
+        Assert.Equal(TimeSpan.FromSeconds(15), schedule.NextDelay(guess, TimeSpan.FromSeconds(500), 100, null));
+        Assert.Equal(PollSchedule.MinimumInterval, new PollSchedule(TimeSpan.FromMilliseconds(10)).FirstDelay(guess, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void A_close_bracket_teaches_its_upper_end_and_a_wide_one_its_midpoint()
+    {
+        var schedule = new PollSchedule(TimeSpan.FromSeconds(1));
+        var veo = new ExpectedDuration(TimeSpan.FromSeconds(2), true);   // fine step 20 ms
+        Assert.Equal(TimeSpan.FromSeconds(2.03), schedule.ObservedDuration(veo, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.03)));
+        Assert.Equal(TimeSpan.FromSeconds(2.04), schedule.ObservedDuration(veo, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.04)));
+        Assert.Equal(TimeSpan.FromSeconds(1.8), schedule.ObservedDuration(veo, TimeSpan.FromSeconds(1.6), TimeSpan.FromSeconds(2)));
+        Assert.Equal(TimeSpan.FromSeconds(1.6), schedule.ObservedDuration(veo, null, TimeSpan.FromSeconds(1.6)));   // no lower bound
+    }
+
+    /// <summary>One generation of a fixed length polled by the schedule (answers arrive at once).</summary>
+    private static (int Polls, TimeSpan Late, TimeSpan Sample) Simulate(PollSchedule schedule, ExpectedDuration expected, TimeSpan length)
+    {
+        var t = schedule.FirstDelay(expected, TimeSpan.Zero);
+        TimeSpan? lastRunning = null;
+        var polls = 1;
+        while (t < length)
+        {
+            lastRunning = t;
+            t += schedule.NextDelay(expected, t, polls, null);
+            polls++;
+            Assert.True(polls < 1000, "the schedule never reached the end");
+        }
+
+        return (polls, t - length, schedule.ObservedDuration(expected, lastRunning, t));
     }
 
     [Fact]

@@ -119,4 +119,151 @@ public sealed class SlotBookTests
         Assert.Equal(1, book.Limit);
         Assert.Equal(["a"], book.Grant(T0.AddSeconds(2)));
     }
+
+    [Fact]
+    public void Positions_count_the_higher_lanes_before_the_own_lane()
+    {
+        var book = new SlotBook(capacity: 1, maxQueueLength: 100, recoveryInterval: TimeSpan.FromSeconds(10));
+        for (var i = 0; i < 3; i++)
+        {
+            book.Request($"low{i}", TaskPriority.Low, T0.AddSeconds(i), null, true);
+            Assert.Equal(i + 1, book.PositionOf($"low{i}"));
+        }
+
+        book.Request("normal0", TaskPriority.Normal, T0.AddSeconds(10), null, true);
+        book.Request("normal1", TaskPriority.Normal, T0.AddSeconds(11), null, true);
+        book.Request("high0", TaskPriority.High, T0.AddSeconds(20), null, true);
+
+        Assert.Equal(1, book.PositionOf("high0"));
+        Assert.Equal(2, book.PositionOf("normal0"));
+        Assert.Equal(3, book.PositionOf("normal1"));    // the tail of its lane, after the high lane
+        Assert.Equal(4, book.PositionOf("low0"));
+        Assert.Equal(6, book.PositionOf("low2"));       // the tail of the last lane: the whole queue
+        Assert.Equal(6, book.Waiting);
+    }
+
+    [Fact]
+    public void A_task_queued_again_keeps_its_place_inside_its_lane()
+    {
+        var book = new SlotBook(capacity: 3, maxQueueLength: 100, recoveryInterval: TimeSpan.FromSeconds(10));
+        for (var i = 0; i < 3; i++)
+        {
+            book.Request($"run{i}", TaskPriority.Normal, T0.AddSeconds(i), null, true);
+        }
+
+        Assert.Equal(3, book.Grant(T0).Count);
+        for (var i = 0; i < 4; i++)
+        {
+            book.Request($"wait{i}", TaskPriority.Normal, T0.AddSeconds(10 + i), null, true);
+        }
+
+        book.Request("urgent", TaskPriority.High, T0.AddSeconds(30), null, true);
+
+        // Refused for quota: back into the normal lane at its old submission time, ahead of the later submits.
+        book.QuotaExceeded("run1", TaskPriority.Normal, T0.AddSeconds(1), T0.AddSeconds(5), T0, TimeSpan.FromSeconds(1));
+        Assert.Equal(2, book.PositionOf("run1"));
+        Assert.Equal(3, book.PositionOf("wait0"));
+        Assert.Equal(6, book.PositionOf("wait3"));
+
+        // A restart brings a task back with an earlier time than the tail; it is counted in its place.
+        book.Request("recovered", TaskPriority.Normal, T0.AddSeconds(11.5), null, enforceQueueLimit: false);
+        Assert.Equal(5, book.PositionOf("recovered"));
+        Assert.Equal(7, book.PositionOf("wait3"));
+
+        // Asking again with the same time does not move a task.
+        book.Request("wait1", TaskPriority.Normal, T0.AddSeconds(11), null, true);
+        Assert.Equal(4, book.PositionOf("wait1"));
+        Assert.Equal(7, book.Waiting);
+    }
+
+    [Fact]
+    public void Removals_from_any_lane_move_the_tasks_behind_forward()
+    {
+        var book = new SlotBook(capacity: 1, maxQueueLength: 100, recoveryInterval: TimeSpan.FromSeconds(10));
+        book.Request("h", TaskPriority.High, T0, null, true);
+        book.Request("n0", TaskPriority.Normal, T0, null, true);
+        book.Request("n1", TaskPriority.Normal, T0.AddSeconds(1), null, true);
+        book.Request("n2", TaskPriority.Normal, T0.AddSeconds(2), null, true);
+        book.Request("l0", TaskPriority.Low, T0, null, true);
+
+        Assert.True(book.Release("n2"));                 // the tail of the normal lane leaves
+        Assert.Equal(3, book.PositionOf("n1"));          // now the tail
+        Assert.Equal(4, book.PositionOf("l0"));
+        Assert.Null(book.PositionOf("n2"));
+
+        Assert.True(book.Release("h"));                  // a whole lane empties
+        Assert.Equal(1, book.PositionOf("n0"));
+        Assert.Equal(3, book.PositionOf("l0"));
+
+        Assert.Equal(["n0"], book.Grant(T0));
+        Assert.Equal(1, book.PositionOf("n1"));
+        Assert.Equal(2, book.PositionOf("l0"));
+        Assert.Equal(2, book.Waiting);
+    }
+
+    [Fact]
+    public void Positions_match_the_full_queue_order_under_random_operations()
+    {
+        var random = new Random(5);
+        var book = new SlotBook(capacity: 4, maxQueueLength: 1000, recoveryInterval: TimeSpan.FromSeconds(10));
+        var waiting = new Dictionary<string, (TaskPriority Priority, DateTimeOffset At)>();
+        var holding = new HashSet<string>();
+        for (var step = 0; step < 2000; step++)
+        {
+            var roll = random.Next(10);
+            if (roll < 5 || waiting.Count == 0)
+            {
+                // Mostly fresh submits at the tail, some placed earlier (recovered after a restart).
+                var id = $"t{step}";
+                var priority = (TaskPriority)random.Next(3);
+                var at = roll == 0 ? T0.AddSeconds(random.Next(step + 1)) : T0.AddSeconds(step);
+                book.Request(id, priority, at, null, true);
+                waiting[id] = (priority, at);
+            }
+            else if (roll < 7)
+            {
+                var id = waiting.Keys.ElementAt(random.Next(waiting.Count));
+                Assert.True(book.Release(id));
+                waiting.Remove(id);
+            }
+            else if (roll < 9 && holding.Count > 0)
+            {
+                var id = holding.First();
+                Assert.True(book.Release(id));
+                holding.Remove(id);
+                foreach (var granted in book.Grant(T0))
+                {
+                    Assert.True(waiting.Remove(granted));
+                    holding.Add(granted);
+                }
+            }
+            else
+            {
+                foreach (var granted in book.Grant(T0))
+                {
+                    Assert.True(waiting.Remove(granted));
+                    holding.Add(granted);
+                }
+            }
+
+            var order = waiting
+                .OrderBy(w => w.Value.Priority)
+                .ThenBy(w => w.Value.At.UtcTicks)
+                .ThenBy(w => w.Key, StringComparer.Ordinal)
+                .Select(w => w.Key)
+                .ToList();
+            Assert.Equal(order.Count, book.Waiting);
+            foreach (var probe in order.Count <= 8 ? order : [order[0], order[^1], .. order.Take(3), order[random.Next(order.Count)]])
+            {
+                Assert.Equal(order.IndexOf(probe) + 1, book.PositionOf(probe));
+            }
+        }
+    }
+
+    [Fact]
+    public void An_unknown_priority_is_refused()
+    {
+        var book = new SlotBook(capacity: 1, maxQueueLength: 10, recoveryInterval: TimeSpan.FromSeconds(1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => book.Request("x", (TaskPriority)7, T0, null, true));
+    }
 }

@@ -536,7 +536,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
         {
             _task = _task.Apply(e);
             _log.Debug("Task {TaskId} started Veo operation {OperationName}", TaskId, answered.OperationName);
-            SchedulePoll(_settings.Polls.FirstDelay(_expected, TimeSpan.Zero));
+            SchedulePoll(_settings.Polls.FirstDelay(_expected, Now - (_task.OperationStartedAt ?? Now)));
             PushToWatchers();
         });
     }
@@ -610,19 +610,19 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
         _failedPolls = 0;
         var now = Now;
         var status = answered.Status;
+        var startedAt = _task.OperationStartedAt ?? _task.StartRequestedAt ?? now;
         if (!status.HasCompleted)
         {
             _misses++;
             _lastRunningPollAt = now;
-            SchedulePoll(_settings.Polls.NextDelay(_expected, _misses, status.SuggestedPollDelay));
+            SchedulePoll(_settings.Polls.NextDelay(_expected, now - startedAt, _misses, status.SuggestedPollDelay));
             return;
         }
 
         // Veo is done. It finished somewhere between the last poll that saw it running and this one.
-        var finishedAt = _lastRunningPollAt is { } last ? last + (now - last) / 2 : now;
+        var duration = _settings.Polls.ObservedDuration(_expected, _lastRunningPollAt - startedAt, now - startedAt);
+        var finishedAt = startedAt + duration;
         _veoFinishedAt = finishedAt;
-        var startedAt = _task.OperationStartedAt ?? _task.StartRequestedAt ?? now;
-        var duration = finishedAt - startedAt;
         if (!_recoveredRunning)
         {
             // An upper bound when the first poll already found it done; that pulls a too-high estimate down.
@@ -676,7 +676,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
         if (transient && _failedPolls < _settings.MaxConsecutivePollFailures)
         {
             _log.Warning("Task {TaskId}: poll {Poll} of operation {OperationName} failed ({FailedPolls} in a row), polling on: {Reason}", TaskId, _polls, _task.OperationName, _failedPolls, failed.Cause.Message);
-            SchedulePoll(_settings.Polls.NextDelay(_expected, Math.Max(1, _misses), null));
+            SchedulePoll(_settings.Polls.NextDelay(_expected, Now - (_task.OperationStartedAt ?? Now), Math.Max(1, _misses), null));
             return;
         }
 

@@ -14,9 +14,16 @@ internal enum SlotRequestOutcome
 /// restarts), and how many slots may be used right now (lowered multiplicatively when Veo reports its quota exhausted,
 /// raised by one per recovery interval after that: AIMD).
 /// </summary>
+/// <remarks>
+/// Each priority lane is its own ordered set, so a task's queue position is the waiters of the lanes before its own plus
+/// its rank in its lane. A fresh submit is the newest of its lane (its tail), whose rank is the lane's count: O(log n)
+/// per submit rather than a walk of the queue, which made a burst of N submits O(N²). Only a task placed inside its lane
+/// (re-queued after a quota refusal or a restart, or a clock that stepped back) is counted by walking its lane.
+/// </remarks>
 internal sealed class SlotBook
 {
-    private readonly SortedSet<Waiter> _waiting = new(WaiterOrder.Instance);
+    // Indexed by the priority's value, which is also the order lanes are served in (High = 0 first).
+    private readonly SortedSet<Waiter>[] _lanes = [new(WaiterOrder.Instance), new(WaiterOrder.Instance), new(WaiterOrder.Instance)];
     private readonly Dictionary<string, Waiter> _waitingById = new(StringComparer.Ordinal);
     private readonly HashSet<string> _holders = new(StringComparer.Ordinal);
     private readonly TimeSpan _recoveryInterval;
@@ -43,7 +50,7 @@ internal sealed class SlotBook
 
     public int InUse => _holders.Count;
 
-    public int Waiting => _waiting.Count;
+    public int Waiting => _waitingById.Count;
 
     /// <summary>The most slots held at once since start (a number tests and benchmarks compare with the capacity).</summary>
     public int MaxInUse { get; private set; }
@@ -59,6 +66,11 @@ internal sealed class SlotBook
     /// <summary>Puts a task in the queue. A queue at <see cref="MaxQueueLength"/> refuses new tasks when <paramref name="enforceQueueLimit"/> (tasks coming back after a restart or a quota refusal are always taken).</summary>
     public SlotRequestOutcome Request(string taskId, TaskPriority priority, DateTimeOffset submittedAt, DateTimeOffset? notBefore, bool enforceQueueLimit)
     {
+        if (!Enum.IsDefined(priority))
+        {
+            throw new ArgumentOutOfRangeException(nameof(priority), priority, "Not one of the priority lanes High, Normal, Low.");
+        }
+
         if (_holders.Contains(taskId))
         {
             return SlotRequestOutcome.AlreadyHolding;
@@ -66,15 +78,15 @@ internal sealed class SlotBook
 
         if (_waitingById.Remove(taskId, out var existing))
         {
-            _waiting.Remove(existing);
+            LaneOf(existing.Priority).Remove(existing);
         }
-        else if (enforceQueueLimit && _waiting.Count >= MaxQueueLength)
+        else if (enforceQueueLimit && _waitingById.Count >= MaxQueueLength)
         {
             return SlotRequestOutcome.QueueFull;
         }
 
         var waiter = new Waiter(taskId, priority, submittedAt, notBefore);
-        _waiting.Add(waiter);
+        LaneOf(priority).Add(waiter);
         _waitingById[taskId] = waiter;
         return SlotRequestOutcome.Queued;
     }
@@ -84,7 +96,7 @@ internal sealed class SlotBook
     {
         if (_waitingById.Remove(taskId, out var waiter))
         {
-            _waiting.Remove(waiter);
+            LaneOf(waiter.Priority).Remove(waiter);
         }
 
         _holders.Add(taskId);
@@ -102,7 +114,7 @@ internal sealed class SlotBook
 
         if (_waitingById.Remove(taskId, out var waiter))
         {
-            _waiting.Remove(waiter);
+            LaneOf(waiter.Priority).Remove(waiter);
             return true;
         }
 
@@ -148,36 +160,46 @@ internal sealed class SlotBook
     /// <summary>Grants free slots to the first eligible waiters, in order. Each granted task moves from waiting to holding.</summary>
     public IReadOnlyList<string> Grant(DateTimeOffset now)
     {
-        if (_holders.Count >= Limit || _waiting.Count == 0)
+        if (_holders.Count >= Limit || _waitingById.Count == 0)
         {
             return [];
         }
 
-        var granted = new List<string>();
-        foreach (var waiter in _waiting)
+        var granted = new List<Waiter>();
+        foreach (var lane in _lanes)
         {
             if (_holders.Count + granted.Count >= Limit)
             {
                 break;
             }
 
-            if (waiter.NotBefore is { } notBefore && notBefore > now)
+            foreach (var waiter in lane)
             {
-                continue;
-            }
+                if (_holders.Count + granted.Count >= Limit)
+                {
+                    break;
+                }
 
-            granted.Add(waiter.TaskId);
+                if (waiter.NotBefore is { } notBefore && notBefore > now)
+                {
+                    continue;
+                }
+
+                granted.Add(waiter);
+            }
         }
 
-        foreach (var id in granted)
+        var ids = new List<string>(granted.Count);
+        foreach (var waiter in granted)
         {
-            _waiting.Remove(_waitingById[id]);
-            _waitingById.Remove(id);
-            _holders.Add(id);
+            LaneOf(waiter.Priority).Remove(waiter);
+            _waitingById.Remove(waiter.TaskId);
+            _holders.Add(waiter.TaskId);
+            ids.Add(waiter.TaskId);
         }
 
         MaxInUse = Math.Max(MaxInUse, _holders.Count);
-        return granted;
+        return ids;
     }
 
     /// <summary>The earliest time a waiter held back by a quota retry time becomes eligible, when a slot is free for it.</summary>
@@ -189,7 +211,7 @@ internal sealed class SlotBook
         }
 
         DateTimeOffset? earliest = null;
-        foreach (var waiter in _waiting)
+        foreach (var waiter in _waitingById.Values)
         {
             if (waiter.NotBefore is { } nb && nb > now && (earliest is null || nb < earliest))
             {
@@ -208,9 +230,32 @@ internal sealed class SlotBook
             return null;
         }
 
-        // A view bounded by the target: counting it is linear, which is fine for status reads of even 10,000 waiters.
-        return _waiting.GetViewBetween(_waiting.Min!, target).Count;
+        var ahead = 0;
+        for (var before = 0; before < (int)target.Priority; before++)
+        {
+            ahead += _lanes[before].Count;
+        }
+
+        var lane = LaneOf(target.Priority);
+        if (ReferenceEquals(lane.Max, target))
+        {
+            return ahead + lane.Count;   // the newest of its lane: every fresh submit
+        }
+
+        // Placed inside its lane: count the waiters before it (no view: a SortedSet view counts its range on creation).
+        foreach (var waiter in lane)
+        {
+            ahead++;
+            if (ReferenceEquals(waiter, target))
+            {
+                break;
+            }
+        }
+
+        return ahead;
     }
+
+    private SortedSet<Waiter> LaneOf(TaskPriority priority) => _lanes[(int)priority];
 
     private sealed record Waiter(string TaskId, TaskPriority Priority, DateTimeOffset SubmittedAt, DateTimeOffset? NotBefore);
 

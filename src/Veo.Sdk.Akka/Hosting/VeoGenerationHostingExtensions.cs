@@ -189,7 +189,7 @@ public static class VeoGenerationHostingExtensions
                         // The client is resolved per task: typed HTTP clients are meant to be short-lived (handler rotation).
                         var services = shared with { Client = Require<IVeoClient>(resolver.GetService<IVeoClient>(), VeoClientHint) };
                         var dispatcher = registry.Get<GenerationDispatcherKey>();
-                        return Props.Create(() => new VideoTaskActor(entityId, services, dispatcher));
+                        return Props.CreateBy(new VideoTaskActorProducer(entityId, services, dispatcher));
                     };
                 },
                 new VideoTaskMessageExtractor(),

@@ -31,9 +31,10 @@ public sealed class VeoGenerationOptions
     public double? QueueTimeLimitSeconds { get; set; }
 
     /// <summary>
-    /// The short interval between polls once a generation is expected to be nearly done (at least 0.1 s). The first poll lands
-    /// at 80% of the duration observed recently for the model; later polls use this interval, or a tenth of the expected
-    /// duration when that is shorter, and slow down gently while the generation overruns.
+    /// The interval between polls of a model whose durations were not observed yet (at least 0.1 s), and the longest step
+    /// near the expected end of one that was. For an observed model the first poll lands at 80% of the recent average
+    /// duration (or 95% of the fastest), the next at the expected end, then every hundredth of the expected duration (at
+    /// least 10 ms, at most this interval), slowing down gently while the generation overruns.
     /// </summary>
     [Range(0.1, 600)]
     public double PollIntervalSeconds { get; set; } = 1;

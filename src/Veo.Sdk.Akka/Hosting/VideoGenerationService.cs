@@ -77,7 +77,7 @@ internal sealed class VideoGenerationService(ActorRegistry registry, IServicePro
             SingleReader = true,
             SingleWriter = true,
         });
-        var subscriber = system.ActorOf(Props.Create(() => new StatusSubscriber(id, region, channel.Writer)));
+        var subscriber = system.ActorOf(Props.CreateBy(new StatusSubscriberProducer(id, region, channel.Writer)));
         try
         {
             await foreach (var status in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
