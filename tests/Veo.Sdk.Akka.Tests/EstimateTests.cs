@@ -182,7 +182,33 @@ public sealed class EstimateTests
         Assert.Equal(TimeSpan.FromSeconds(2.03), schedule.ObservedDuration(veo, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.03)));
         Assert.Equal(TimeSpan.FromSeconds(2.04), schedule.ObservedDuration(veo, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.04)));
         Assert.Equal(TimeSpan.FromSeconds(1.8), schedule.ObservedDuration(veo, TimeSpan.FromSeconds(1.6), TimeSpan.FromSeconds(2)));
-        Assert.Equal(TimeSpan.FromSeconds(1.6), schedule.ObservedDuration(veo, null, TimeSpan.FromSeconds(1.6)));   // no lower bound
+        Assert.Equal(TimeSpan.FromSeconds(0.8), schedule.ObservedDuration(veo, null, TimeSpan.FromSeconds(1.6)));   // no lower bound: (0, 1.6]
+    }
+
+    [Fact]
+    public void A_model_that_became_much_faster_than_learned_is_relearned_within_a_few_waves()
+    {
+        // The engine learns a wave of generations at once: every sample of a wave lands in the window before the next.
+        var schedule = new PollSchedule(TimeSpan.FromSeconds(1));
+        var window = new DurationWindow(TimeSpan.FromSeconds(60));
+        for (var i = 0; i < DurationWindow.DefaultSize; i++)
+        {
+            window.Observe("veo", TimeSpan.FromSeconds(1));
+        }
+
+        var length = TimeSpan.FromMilliseconds(20);
+        var late = new List<TimeSpan>();
+        for (var wave = 0; wave < 12; wave++)
+        {
+            var expected = window.Expected("veo");
+            var runs = Enumerable.Range(0, DurationWindow.DefaultSize).Select(_ => Simulate(schedule, expected, length)).ToList();
+            runs.ForEach(r => window.Observe("veo", r.Sample));
+            late.Add(runs[0].Late);
+        }
+
+        Assert.True(late[0] > TimeSpan.FromMilliseconds(500), $"the first wave is found {late[0]} late");   // polled at 0.8 s
+        Assert.True(late.Skip(8).All(l => l <= TimeSpan.FromMilliseconds(40)), $"still late after 8 waves: {string.Join(", ", late)}");
+        Assert.True(late.Sum(l => l.TotalSeconds) < 2, $"found {late.Sum(l => l.TotalSeconds):0.00} s late over 12 waves");
     }
 
     /// <summary>One generation of a fixed length polled by the schedule (answers arrive at once).</summary>

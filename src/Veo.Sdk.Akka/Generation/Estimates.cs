@@ -123,20 +123,18 @@ internal sealed record PollSchedule(TimeSpan PollInterval)
     /// <summary>
     /// The generation's duration to learn from a finished operation, relative to its start. The poll that found it done is
     /// an upper bound; it is the sample when the last poll that saw it running was at most two fine steps earlier (the
-    /// bound is then close) or when no poll saw it running (a too-high estimate is pulled down). Between a wider bracket's
-    /// ends the midpoint is the best guess.
+    /// bound is then close). Between a wider bracket's ends the midpoint is the best guess — and when no poll saw it
+    /// running the bracket starts at zero: learning the upper bound there would keep a too-high estimate almost where it
+    /// is (each wave's first poll finds the work done and confirms it), while half of it corrects within a few waves,
+    /// and a too-low guess only costs a poll that finds the generation still running.
     /// </summary>
     /// <param name="expected">The expectation the polls were scheduled with.</param>
     /// <param name="lastRunningAt">When the last poll that found it running answered, if any, relative to the start.</param>
     /// <param name="doneAt">When the poll that found it done answered, relative to the start.</param>
     public TimeSpan ObservedDuration(ExpectedDuration expected, TimeSpan? lastRunningAt, TimeSpan doneAt)
     {
-        if (lastRunningAt is not { } lower || doneAt - lower <= FineStep(expected) * 2)
-        {
-            return doneAt;
-        }
-
-        return lower + (doneAt - lower) / 2;
+        var lower = lastRunningAt ?? TimeSpan.Zero;
+        return doneAt - lower <= FineStep(expected) * 2 ? doneAt : lower + (doneAt - lower) / 2;
     }
 
     private TimeSpan ObservedDelay(ExpectedDuration expected, TimeSpan elapsed)
