@@ -18,6 +18,7 @@ public interface IVideoGenerationService
     /// <returns>The task's id, and whether it already existed (a repeated <see cref="VideoGenerationRequest.TaskId"/>).</returns>
     /// <exception cref="ArgumentException">The request is invalid; nothing was stored.</exception>
     /// <exception cref="GenerationQueueFullException">The queue holds <c>Generation:MaxQueueLength</c> tasks already; nothing was stored.</exception>
+    /// <exception cref="TaskIdConflictException">A task with <see cref="VideoGenerationRequest.TaskId"/> exists and was submitted with a different request; nothing was stored.</exception>
     Task<SubmitResult> SubmitAsync(VideoGenerationRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Reads a task's current status.</summary>
@@ -46,7 +47,10 @@ public sealed record VideoGenerationRequest
     /// <summary>What to ask Veo for.</summary>
     public required GenerateVideoRequest Veo { get; init; }
 
-    /// <summary>The task id to use; a new one is made when <see langword="null"/>. Submitting an id that exists returns that task (idempotent submit).</summary>
+    /// <summary>
+    /// The task id to use; a new one is made when <see langword="null"/>. Submitting an id that exists with the same request
+    /// returns that task (idempotent submit); with a different request it is refused (<see cref="TaskIdConflictException"/>).
+    /// </summary>
     public string? TaskId { get; init; }
 
     /// <summary>The priority lane: high tasks start before normal ones, normal before low; first come first served within a lane.</summary>
@@ -96,6 +100,24 @@ public sealed class GenerationQueueFullException : Exception
 
     /// <summary>A suggested wait before submitting again.</summary>
     public TimeSpan RetryAfter { get; }
+}
+
+/// <summary>
+/// Thrown by <see cref="IVideoGenerationService.SubmitAsync"/> when the request names an existing task's id but asks for
+/// something else than that task was submitted with: an idempotency key reused for a different request.
+/// </summary>
+public sealed class TaskIdConflictException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="taskId">The id in use.</param>
+    public TaskIdConflictException(string taskId)
+        : base($"Task {taskId} exists and was submitted with a different request; nothing was stored.")
+    {
+        TaskId = taskId;
+    }
+
+    /// <summary>The id in use.</summary>
+    public string TaskId { get; }
 }
 
 /// <summary>The states of a task, in the original system's (Celery's) vocabulary.</summary>

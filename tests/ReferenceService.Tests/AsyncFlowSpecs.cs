@@ -147,6 +147,15 @@ public sealed class AsyncFlowSpecs(DefaultServiceFixture service) : IClassFixtur
         Assert.Equal(first, await _client.SubmitAsync(Api.SeedRequest(adId: 601), key));
         Assert.Equal("SUCCESS", (await _client.StatusAsync(first)).State());
         Assert.Equal(startedBefore + 2, service.Simulator.GetStats().OperationsStarted);
+
+        // the same key with another request is refused (IETF idempotency-key draft: 422) and changes nothing
+        using var reused = await _client.PostAsync(Api.SubmitPath, Api.Json(Api.SeedRequest(adId: 602)), key);
+        var problem = await reused.ReadProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("different request", problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+        var status = await _client.StatusAsync(first);
+        Assert.Equal("SUCCESS", status.State());
+        Assert.Equal(601, status.GetProperty("result").GetProperty("ad_id").GetInt64());
+        Assert.Equal(startedBefore + 2, service.Simulator.GetStats().OperationsStarted);
     }
 
     [Theory]

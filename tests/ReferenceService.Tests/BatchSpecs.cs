@@ -85,6 +85,32 @@ public sealed class BatchSpecs(DefaultServiceFixture service) : IClassFixture<De
     }
 
     [Fact]
+    public async Task Should_answer_422_and_queue_nothing_when_a_batch_key_is_reused_for_other_requests()
+    {
+        // arrange
+        var key = Guid.NewGuid().ToString();
+        var original = new { requests = new[] { Api.SeedRequest(adId: 33, prompt: "first [sim:latency=0.2]") } };
+        var startedBefore = service.Simulator.GetStats().StartRequests;
+        using var first = await _client.PostAsync(Api.BatchPath, Api.Json(original), key);
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+
+        // act: the same first request plus one more, then a different first request
+        var longer = new { requests = new[] { Api.SeedRequest(adId: 33, prompt: "first [sim:latency=0.2]"), Api.SeedRequest(adId: 33, prompt: "extra") } };
+        using var grown = await _client.PostAsync(Api.BatchPath, Api.Json(longer), key);
+        var changed = new { requests = new[] { Api.SeedRequest(adId: 33, prompt: "changed") } };
+        using var edited = await _client.PostAsync(Api.BatchPath, Api.Json(changed), key);
+
+        // assert
+        var problem = await grown.ReadProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(key, problem.GetProperty("idempotency_key").GetString());
+        await edited.ReadProblemAsync(HttpStatusCode.UnprocessableEntity);
+        var firstTask = (await first.ReadJsonAsync()).GetProperty("tasks")[0].GetProperty("task_id").GetString()!;
+        await _client.WaitForSuccessAsync(firstTask);
+        Assert.Equal(startedBefore + 1, service.Simulator.GetStats().StartRequests);   // only the original task reached Veo
+        Assert.Equal("first [sim:latency=0.2]", (await _client.StatusAsync(firstTask)).GetProperty("result").GetProperty("prompt").GetString());
+    }
+
+    [Fact]
     public async Task Should_answer_404_when_a_batch_is_unknown()
     {
         // act

@@ -73,8 +73,15 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         Assert.Equal(final.Version, later.Version);
 
         // Submitting the same id again changes nothing.
-        var again = await engine.Service.SubmitAsync(Request("a red fox running through snow", taskId: submitted.TaskId));
+        var again = await engine.Service.SubmitAsync(Request("a red fox running through snow", taskId: submitted.TaskId, adId: 123));
         Assert.True(again.AlreadyExisted);
+        Assert.Equal(1, simulator.GetStats().OperationsStarted);
+
+        // The same id with a different request is a reused key, refused without touching the task.
+        var conflict = await Assert.ThrowsAsync<TaskIdConflictException>(() => engine.Service.SubmitAsync(Request("a blue fox running through snow", taskId: submitted.TaskId)));
+        Assert.Equal(submitted.TaskId, conflict.TaskId);
+        await Assert.ThrowsAsync<TaskIdConflictException>(() => engine.Service.SubmitAsync(Request("a red fox running through snow", TaskPriority.High, taskId: submitted.TaskId, adId: 123)));
+        Assert.Equal(final.Version, (await engine.Service.GetStatusAsync(submitted.TaskId))!.Version);
         Assert.Equal(1, simulator.GetStats().OperationsStarted);
         Assert.Equal(CancelOutcome.AlreadyEnded, await engine.Service.CancelAsync(submitted.TaskId));
     }

@@ -47,6 +47,17 @@ public sealed class SerializerTests : global::Akka.TestKit.Xunit2.TestKit
         Veo = new GenerateVideoRequest { Model = VeoModels.Veo31Fast, Prompt = "p" },
     };
 
+    [Fact]
+    public void Requests_compare_by_content_images_included()
+    {
+        Assert.True(BinaryFormat.SameContent(FullRequest, FullRequest));   // two instances, equal content
+        Assert.False(BinaryFormat.SameContent(FullRequest, FullRequest with { AdId = 1 }));
+        Assert.False(BinaryFormat.SameContent(FullRequest, FullRequest with { Veo = FullRequest.Veo with { Prompt = "another" } }));
+        var otherImage = FullRequest.Veo with { Image = new VeoImage(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0, 254 }, "image/png") };
+        Assert.False(BinaryFormat.SameContent(FullRequest, FullRequest with { Veo = otherImage }));
+        Assert.False(BinaryFormat.SameContent(MinimalRequest, MinimalRequest with { Priority = TaskPriority.High }));
+    }
+
     public static TheoryData<string, object> Events() => new()
     {
         { VideoTaskSerializer.SubmittedManifest, new Submitted(Id, FullRequest, At) },
@@ -69,6 +80,7 @@ public sealed class SerializerTests : global::Akka.TestKit.Xunit2.TestKit
         { VideoTaskSerializer.CancelManifest, new VideoTaskCommands.Cancel(Id) },
         { VideoTaskSerializer.SubmitAcceptedManifest, new VideoTaskReplies.SubmitAccepted(Id, true, 600) },
         { VideoTaskSerializer.QueueFullManifest, new VideoTaskReplies.QueueFull(Id, 10_000, 12.5) },
+        { VideoTaskSerializer.TaskIdConflictManifest, new VideoTaskReplies.TaskIdConflict(Id) },
         { VideoTaskSerializer.StatusReplyManifest, new VideoTaskReplies.StatusReply(Id, null) },
         { VideoTaskSerializer.CancelReplyManifest, new VideoTaskReplies.CancelReply(Id, CancelOutcome.RevokedWhileRunning) },
     };

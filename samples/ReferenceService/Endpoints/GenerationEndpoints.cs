@@ -22,7 +22,8 @@ public static partial class GenerationEndpoints
         group.MapPost("/generate-video-async", SubmitAsync)
             .WithName("GenerateVideoAsync")
             .WithSummary("Start generating a video; answers at once with a task id")
-            .WithDescription("Send an Idempotency-Key header to make retries safe: the same key (from the same client) always names the same task.")
+            .WithDescription("Send an Idempotency-Key header to make retries safe: the same key (from the same client) always names the same task. " +
+                             "Reusing a key with a different request answers 422 and submits nothing.")
             .WithMetadata(new RequestBodyLimit(options.MaxRequestBodyBytes))
             .ProducesSubmitProblems();
 
@@ -48,12 +49,13 @@ public static partial class GenerationEndpoints
         return group;
     }
 
-    /// <summary>What every submit may answer besides its success and a 400: body limits, rate limit, full queue.</summary>
+    /// <summary>What every submit may answer besides its success and a 400: body limits, a reused idempotency key, rate limit, full queue.</summary>
     private static RouteHandlerBuilder ProducesSubmitProblems(this RouteHandlerBuilder builder)
     {
         return builder
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }

@@ -18,7 +18,7 @@ public sealed class Submission<T>
     /// <summary>A 400 naming the invalid fields.</summary>
     public ValidationProblem? Invalid { get; }
 
-    /// <summary>A 429 (rate limit) or 503 (queue full), with <c>Retry-After</c> already set.</summary>
+    /// <summary>A 422 (idempotency key reused for another request), 429 (rate limit) or 503 (queue full, with <c>Retry-After</c> already set).</summary>
     public ProblemHttpResult? Refused { get; }
 
     public static implicit operator Submission<T>(ValidationProblem invalid) => new(null, invalid, null);
@@ -79,6 +79,10 @@ public sealed partial class GenerationSubmitter(
         {
             return QueueFull(context, exception);
         }
+        catch (TaskIdConflictException)
+        {
+            return KeyReused(idempotencyKey);
+        }
         catch (ArgumentException exception)
         {
             return EngineRejected(exception, fieldPrefix: "");
@@ -128,6 +132,11 @@ public sealed partial class GenerationSubmitter(
         }
 
         var batchId = idempotencyKey is null ? TaskIds.New() : TaskIds.FromIdempotencyKey("batch", client, idempotencyKey);
+        if (idempotencyKey is not null && await batches.GetAsync(batchId, context.RequestAborted) is { } earlier && earlier.TaskIds.Count != items.Count)
+        {
+            return KeyReused(idempotencyKey);   // the same items compare below, task by task; a different count cannot be the same batch
+        }
+
         var results = new List<SubmitResult>(items.Count);
         using var scope = logger.BeginScope("Batch {BatchId}", batchId);
         for (var index = 0; index < requests.Length; index++)
@@ -140,20 +149,14 @@ public sealed partial class GenerationSubmitter(
             catch (GenerationQueueFullException exception)
             {
                 // All or nothing: take back what this call queued so the client can retry the whole batch later.
-                foreach (var queued in results.Where(r => !r.AlreadyExisted))
-                {
-                    try
-                    {
-                        await engine.CancelAsync(queued.TaskId, CancellationToken.None);
-                    }
-                    catch (Exception cancelFailure) when (cancelFailure is not OperationCanceledException)
-                    {
-                        LogRollbackFailed(logger, cancelFailure, queued.TaskId, batchId);
-                    }
-                }
-
-                LogBatchRolledBack(logger, batchId, results.Count, items.Count);
+                await RollBackAsync(results, batchId, items.Count);
                 return QueueFull(context, exception);
+            }
+            catch (TaskIdConflictException)
+            {
+                // The key named an earlier batch with other requests: nothing of this call may stay queued.
+                await RollBackAsync(results, batchId, items.Count);
+                return KeyReused(idempotencyKey);
             }
             catch (ArgumentException exception)
             {
@@ -166,6 +169,30 @@ public sealed partial class GenerationSubmitter(
         LogBatchSubmitted(logger, batchId, results.Count, alreadyExisted, client);
         return Submission.Of(new BatchSubmission(batchId, results, alreadyExisted));
     }
+
+    private async Task RollBackAsync(List<SubmitResult> results, string batchId, int taskCount)
+    {
+        foreach (var queued in results.Where(r => !r.AlreadyExisted))
+        {
+            try
+            {
+                await engine.CancelAsync(queued.TaskId, CancellationToken.None);
+            }
+            catch (Exception cancelFailure) when (cancelFailure is not OperationCanceledException)
+            {
+                LogRollbackFailed(logger, cancelFailure, queued.TaskId, batchId);
+            }
+        }
+
+        LogBatchRolledBack(logger, batchId, results.Count, taskCount);
+    }
+
+    /// <summary>The IETF idempotency-key draft's answer to a key reused with another payload: 422, and nothing changes.</summary>
+    private static ProblemHttpResult KeyReused(string? idempotencyKey) => TypedResults.Problem(
+        statusCode: StatusCodes.Status422UnprocessableEntity,
+        title: "Idempotency-Key reused for a different request",
+        detail: "This Idempotency-Key was used before with a different request; nothing was submitted. Use a new key for a new request.",
+        extensions: new Dictionary<string, object?> { ["idempotency_key"] = idempotencyKey });
 
     private static string? ReadIdempotencyKey(HttpContext context, Dictionary<string, string[]> errors)
     {
@@ -234,7 +261,7 @@ public sealed partial class GenerationSubmitter(
     [LoggerMessage(Level = LogLevel.Information, Message = "Submitted batch {BatchId} of {TaskCount} tasks (already existed: {AlreadyExisted}) for {Client}")]
     private static partial void LogBatchSubmitted(ILogger logger, string batchId, int taskCount, bool alreadyExisted, string client);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The queue filled up during batch {BatchId}: cancelled the {QueuedCount} of {TaskCount} tasks it had queued")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Batch {BatchId} was refused midway (queue full or a reused key): cancelled the {QueuedCount} of {TaskCount} tasks it had queued")]
     private static partial void LogBatchRolledBack(ILogger logger, string batchId, int queuedCount, int taskCount);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not cancel task {TaskId} while taking back batch {BatchId}; it stays queued")]

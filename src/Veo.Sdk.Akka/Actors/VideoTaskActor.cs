@@ -3,6 +3,7 @@ using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
 using Veo.Sdk.Akka.Generation;
+using Veo.Sdk.Akka.Serialization;
 using Veo.Sdk.Akka.Storage;
 using static Veo.Sdk.Akka.Actors.DispatcherProtocol;
 
@@ -141,7 +142,11 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
     {
         if (_task.Exists)
         {
-            Sender.Tell(new VideoTaskReplies.SubmitAccepted(_task.Id, AlreadyExisted: true, EstimatedSeconds()));
+            // An id is an idempotency key: the same request again is the same task, a different one is a mistake to report.
+            var resubmitted = submit.Request with { TaskId = TaskId };
+            Sender.Tell(_task.Request is { } original && !BinaryFormat.SameContent(original, resubmitted)
+                ? new VideoTaskReplies.TaskIdConflict(_task.Id)
+                : new VideoTaskReplies.SubmitAccepted(_task.Id, AlreadyExisted: true, EstimatedSeconds()));
             return;
         }
 

@@ -23,6 +23,9 @@ internal static class VideoTaskReplies
 
     public sealed record QueueFull(VideoTaskId TaskId, int MaxQueueLength, double RetryAfterSeconds) : IVideoTaskProtocol;
 
+    /// <summary>A submit named an existing task's id with a different request; nothing was stored.</summary>
+    public sealed record TaskIdConflict(VideoTaskId TaskId) : IVideoTaskProtocol;
+
     /// <summary><paramref name="Status"/> is <see langword="null"/> when no such task exists.</summary>
     public sealed record StatusReply(VideoTaskId TaskId, VideoTaskStatus? Status) : IVideoTaskProtocol;
 

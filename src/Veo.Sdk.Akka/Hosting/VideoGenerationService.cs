@@ -34,6 +34,7 @@ internal sealed class VideoGenerationService(ActorRegistry registry, IServicePro
         {
             VideoTaskReplies.SubmitAccepted accepted => new SubmitResult(id.Value, accepted.AlreadyExisted, accepted.EstimatedTimeSeconds),
             VideoTaskReplies.QueueFull full => throw new GenerationQueueFullException(full.MaxQueueLength, TimeSpan.FromSeconds(full.RetryAfterSeconds)),
+            VideoTaskReplies.TaskIdConflict => throw new TaskIdConflictException(id.Value),
             _ => throw Unexpected(reply),
         };
     }

@@ -46,6 +46,7 @@ internal sealed class VideoTaskSerializer : SerializerWithStringManifest
     internal const string UnsubscribeManifest = "VTC.Unsubscribe";
     internal const string SubmitAcceptedManifest = "VTR.SubmitAccepted";
     internal const string QueueFullManifest = "VTR.QueueFull";
+    internal const string TaskIdConflictManifest = "VTR.TaskIdConflict";
     internal const string StatusReplyManifest = "VTR.Status";
     internal const string CancelReplyManifest = "VTR.Cancel";
 
@@ -73,6 +74,7 @@ internal sealed class VideoTaskSerializer : SerializerWithStringManifest
         WatchProtocol.Unsubscribe => UnsubscribeManifest,
         VideoTaskReplies.SubmitAccepted => SubmitAcceptedManifest,
         VideoTaskReplies.QueueFull => QueueFullManifest,
+        VideoTaskReplies.TaskIdConflict => TaskIdConflictManifest,
         VideoTaskReplies.StatusReply => StatusReplyManifest,
         VideoTaskReplies.CancelReply => CancelReplyManifest,
         _ => throw new ArgumentException($"{nameof(VideoTaskSerializer)} cannot serialize {o?.GetType().FullName ?? "null"}.", nameof(o)),
@@ -161,6 +163,9 @@ internal sealed class VideoTaskSerializer : SerializerWithStringManifest
                     w.Write(r.MaxQueueLength);
                     w.Write(r.RetryAfterSeconds);
                     break;
+                case VideoTaskReplies.TaskIdConflict r:
+                    w.WriteId(r.TaskId);
+                    break;
                 case VideoTaskReplies.StatusReply r:
                     w.WriteId(r.TaskId);
                     w.Write(r.Status is not null);
@@ -209,6 +214,7 @@ internal sealed class VideoTaskSerializer : SerializerWithStringManifest
             UnsubscribeManifest => new WatchProtocol.Unsubscribe(r.ReadId(), ResolveRef(r.ReadString())),
             SubmitAcceptedManifest => new VideoTaskReplies.SubmitAccepted(r.ReadId(), r.ReadBoolean(), r.ReadInt32()),
             QueueFullManifest => new VideoTaskReplies.QueueFull(r.ReadId(), r.ReadInt32(), r.ReadDouble()),
+            TaskIdConflictManifest => new VideoTaskReplies.TaskIdConflict(r.ReadId()),
             StatusReplyManifest => new VideoTaskReplies.StatusReply(r.ReadId(), r.ReadBoolean() ? r.ReadStatus() : null),
             CancelReplyManifest => new VideoTaskReplies.CancelReply(r.ReadId(), (CancelOutcome)r.ReadByte()),
             _ => throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(VideoTaskSerializer)}."),
@@ -303,6 +309,25 @@ internal static class BinaryFormat
     }
 
     public static DateTimeOffset? ReadOptionalTime(this BinaryReader r) => r.ReadBoolean() ? r.ReadTime() : null;
+
+    /// <summary>Whether two requests ask for the same thing, field by field and byte by byte (images included).</summary>
+    public static bool SameContent(VideoGenerationRequest a, VideoGenerationRequest b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return ReferenceEquals(a, b) || ToBytes(a).AsSpan().SequenceEqual(ToBytes(b));
+
+        static byte[] ToBytes(VideoGenerationRequest request)
+        {
+            using var stream = new MemoryStream();
+            using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+            {
+                writer.WriteRequest(request);
+            }
+
+            return stream.ToArray();
+        }
+    }
 
     public static void WriteRequest(this BinaryWriter w, VideoGenerationRequest request)
     {
