@@ -210,7 +210,7 @@ public sealed class VeoSimulatorState
             var fileIds = result == OperationResultKind.Succeeded && surface == ApiSurface.Gemini
                 ? Enumerable.Range(0, request.SampleCount).Select(_ => RandomId()).ToArray()
                 : [];
-            operation = new SimulatedOperation(markers.FailFirstPoll)
+            operation = new SimulatedOperation(markers.FailFirstPoll, markers.BrokenDownloads)
             {
                 Name = $"{resourcePrefix}/operations/{id}",
                 Model = model,

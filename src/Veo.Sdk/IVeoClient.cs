@@ -36,6 +36,10 @@ public interface IVeoClient
     GenerateVideoOperation GetGenerateVideoOperation(string operationName);
 
     /// <summary>Downloads a generated video into <paramref name="destination"/>, streaming (never buffering the whole file).</summary>
+    /// <remarks>
+    /// The wait for the response is retried on transient faults; a body that breaks off midway is not, because part of it
+    /// is already in <paramref name="destination"/>. <see cref="DownloadVideoToFileAsync"/> fetches such a file again.
+    /// </remarks>
     /// <param name="video">A video from <see cref="GenerateVideoResult.Succeeded.Videos"/>.</param>
     /// <param name="destination">A writable stream; it is not closed.</param>
     /// <param name="cancellationToken">Stops the download.</param>
@@ -44,6 +48,10 @@ public interface IVeoClient
     Task<long> DownloadVideoAsync(GeneratedVideo video, Stream destination, CancellationToken cancellationToken = default);
 
     /// <summary>Downloads a generated video to a file, streaming; the file is written to a temporary name and moved into place when complete.</summary>
+    /// <remarks>
+    /// A body that breaks off midway, or ends short of its announced length, is fetched again from the start, up to
+    /// <see cref="VeoClientOptions.MaxRetries"/> times with the client's back-off.
+    /// </remarks>
     /// <param name="video">A video from <see cref="GenerateVideoResult.Succeeded.Videos"/>.</param>
     /// <param name="path">The file to create or overwrite.</param>
     /// <param name="cancellationToken">Stops the download; a partial file is removed.</param>

@@ -257,14 +257,14 @@ public class VeoClient : IVeoClient
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException)
             {
-                throw Failed(VeoCallKind.Download, new VeoRequestFailedException(
-                    0, null, _redactor.Redact($"The download of {display} broke off after {total} bytes: {ex.Message}"), null, ex), activity);
+                throw Failed(VeoCallKind.Download, new DownloadBrokeOffException(
+                    0, _redactor.Redact($"The download of {display} broke off after {total} bytes: {ex.Message}"), ex), activity);
             }
 
             if (response.Content.Headers.ContentLength is { } expected && expected != total)
             {
-                throw Failed(VeoCallKind.Download, new VeoRequestFailedException(
-                    (int)response.StatusCode, null, $"The download of {display} ended after {total} of {expected} bytes."), activity);
+                throw Failed(VeoCallKind.Download, new DownloadBrokeOffException(
+                    (int)response.StatusCode, $"The download of {display} ended after {total} of {expected} bytes.", null), activity);
             }
 
             activity?.SetTag("veo.bytes", total);
@@ -287,27 +287,42 @@ public class VeoClient : IVeoClient
             Directory.CreateDirectory(directory);
         }
 
-        // Written under a temporary name and moved into place, so a reader never sees half a video.
-        var temporary = $"{fullPath}.{Guid.NewGuid():N}.part";
-        try
+        // Written under a temporary name and moved into place, so a reader never sees half a video. A body that breaks
+        // off midway is fetched again from the start (the file is rewritten, so nothing is appended to a broken prefix).
+        for (var attempt = 1; ; attempt++)
         {
-            long written;
-            var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, DownloadBufferSize, FileOptions.Asynchronous);
-            await using (file.ConfigureAwait(false))
+            var temporary = $"{fullPath}.{Guid.NewGuid():N}.part";
+            try
             {
-                written = await DownloadVideoAsync(video, file, cancellationToken).ConfigureAwait(false);
-                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
-            }
+                long written;
+                var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, DownloadBufferSize, FileOptions.Asynchronous);
+                await using (file.ConfigureAwait(false))
+                {
+                    written = await DownloadVideoAsync(video, file, cancellationToken).ConfigureAwait(false);
+                    await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
 
-            File.Move(temporary, fullPath, overwrite: true);
-            return written;
-        }
-        catch
-        {
-            TryDelete(temporary);
-            throw;
+                File.Move(temporary, fullPath, overwrite: true);
+                return written;
+            }
+            catch (DownloadBrokeOffException broken) when (attempt <= _options.MaxRetries && !cancellationToken.IsCancellationRequested)
+            {
+                TryDelete(temporary);
+                var delay = _options.RetryDelay * Math.Pow(2, attempt - 1);
+                Log.RetryingRequest(_logger, VeoCallKind.Download, attempt, delay, broken.Message);
+                await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                TryDelete(temporary);
+                throw;
+            }
         }
     }
+
+    /// <summary>A download whose response began and then broke off or came up short: worth fetching again from the start.</summary>
+    private sealed class DownloadBrokeOffException(int status, string message, Exception? innerException)
+        : VeoRequestFailedException(status, null, message, null, innerException);
 
     /// <inheritdoc />
     public override string ToString() => $"VeoClient {{ Backend = {_options?.Backend}, BaseUrl = {_baseUrl} }}";

@@ -66,6 +66,17 @@ public sealed class OutcomeTests(OutcomeEngine fixture) : IClassFixture<OutcomeE
     }
 
     [Fact]
+    public async Task A_download_that_breaks_off_midway_is_fetched_again_and_the_saved_video_is_whole()
+    {
+        var task = await _service.SubmitAsync(Request("something [sim:brokendownload=2]"));
+        var final = await _service.FinalStatusAsync(task.TaskId, Timeout);
+        Assert.True(final.State == VideoTaskState.Success, $"{final.State}: {final.Error?.Code} {final.Error?.Message}");
+        var row = await fixture.Engine.Generations.GetByTaskIdAsync(task.TaskId);
+        Assert.Equal(row!.SizeBytes, final.Result!.SizeBytes);
+        Assert.True(row.SizeBytes > 1000, $"only {row.SizeBytes} bytes saved");
+    }
+
+    [Fact]
     public async Task A_quota_refusal_sends_the_task_back_to_waiting_and_it_succeeds_later()
     {
         var before = fixture.Simulator.GetStats();

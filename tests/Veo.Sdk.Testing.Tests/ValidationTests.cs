@@ -68,6 +68,8 @@ public sealed class ValidationTests
         { TestSimulator.Model, """{"instances":[{"prompt":"a cat"}],"parameters":{"storageUri":"gs://bucket/out/"}}""", "parameters.storageUri" },
         { TestSimulator.Model, """{"instances":[{"prompt":"a cat"}],"parameters":{"enhancePrompt":"yes"}}""", "parameters.enhancePrompt" },
         { TestSimulator.Model, """{"instances":[{"prompt":"a cat [sim:explode]"}]}""", "instances[0].prompt" },
+        { TestSimulator.Model, """{"instances":[{"prompt":"a cat [sim:brokendownload=101]"}]}""", "instances[0].prompt" },
+        { TestSimulator.Model, """{"instances":[{"prompt":"a cat [sim:brokendownload=-1]"}]}""", "instances[0].prompt" },
     };
 
     [Theory]

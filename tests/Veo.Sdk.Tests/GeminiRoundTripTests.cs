@@ -62,6 +62,72 @@ public sealed class GeminiRoundTripTests
     }
 
     [Fact]
+    public async Task Should_fetch_a_file_again_when_its_download_breaks_off_midway()
+    {
+        // arrange
+        await using var simulator = await TestClients.StartSimulatorAsync();
+        var client = TestClients.Gemini(simulator);
+        var directory = Directory.CreateTempSubdirectory("veo-sdk-tests-");
+        var path = Path.Combine(directory.FullName, "video.mp4");
+        try
+        {
+            var operation = await client.StartGenerateVideoAsync(TestClients.Request("A kite over the dunes [sim:brokendownload=2]"));
+            var video = (await operation.WaitForCompletionAsync().WaitAsync(TimeSpan.FromSeconds(30))).GetVideosOrThrow()[0];
+
+            // act
+            var written = await client.DownloadVideoToFileAsync(video, path);
+
+            // assert: two broken bodies, then the whole file; nothing of the broken attempts is left
+            var bytes = await File.ReadAllBytesAsync(path);
+            Assert.Equal(bytes.Length, written);
+            Assert.True(Mp4.StartsWithFtypBox(bytes));
+            using var whole = new MemoryStream();
+            await client.DownloadVideoAsync(video, whole);
+            Assert.Equal(whole.ToArray(), bytes);
+            Assert.Single(Directory.GetFiles(directory.FullName));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Should_give_up_after_the_retries_and_leave_no_file_when_every_download_breaks_off()
+    {
+        // arrange
+        await using var simulator = await TestClients.StartSimulatorAsync();
+        var client = TestClients.Gemini(simulator);   // MaxRetries = 3
+        var directory = Directory.CreateTempSubdirectory("veo-sdk-tests-");
+        var path = Path.Combine(directory.FullName, "video.mp4");
+        try
+        {
+            var operation = await client.StartGenerateVideoAsync(TestClients.Request("A kite over the dunes [sim:brokendownload=4]"));
+            var video = (await operation.WaitForCompletionAsync().WaitAsync(TimeSpan.FromSeconds(30))).GetVideosOrThrow()[0];
+
+            // act
+            var failure = await Assert.ThrowsAnyAsync<VeoRequestFailedException>(() => client.DownloadVideoToFileAsync(video, path));
+
+            // assert: the first attempt and three more, each broken
+            Assert.Contains("broke off", failure.Message, StringComparison.Ordinal);
+            Assert.Equal(4, simulator.GetStats().Downloads);
+            Assert.Empty(Directory.GetFiles(directory.FullName));
+
+            // a stream download is not retried once bytes were written: it reports the break at once
+            using var partial = new MemoryStream();
+            simulator.ResetStats();
+            var operation2 = await client.StartGenerateVideoAsync(TestClients.Request("A second kite [sim:brokendownload]"));
+            var video2 = (await operation2.WaitForCompletionAsync().WaitAsync(TimeSpan.FromSeconds(30))).GetVideosOrThrow()[0];
+            await Assert.ThrowsAnyAsync<VeoRequestFailedException>(() => client.DownloadVideoAsync(video2, partial));
+            Assert.True(partial.Length > 0, "the stream holds the part that arrived");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Should_report_a_filtered_outcome_not_an_empty_success_when_veo_withholds_the_video()
     {
         // arrange

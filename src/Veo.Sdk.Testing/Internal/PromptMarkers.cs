@@ -15,12 +15,16 @@ internal enum MarkerOutcome
 
 /// <summary>
 /// The prompt markers (case-insensitive, anywhere in the prompt): <c>[sim:filtered]</c>, <c>[sim:error]</c>, <c>[sim:429]</c>,
-/// <c>[sim:500]</c>, <c>[sim:poll503]</c>, <c>[sim:latency=3.5]</c>. An answer to the start request (429, 500) wins over an
+/// <c>[sim:500]</c>, <c>[sim:poll503]</c>, <c>[sim:latency=3.5]</c>, <c>[sim:brokendownload]</c> (or <c>=n</c>: the first n
+/// downloads of each video break off halfway). An answer to the start request (429, 500) wins over an
 /// operation error, which wins over filtering; an unknown or malformed marker is a 400 so a typo never passes silently.
 /// </summary>
-internal readonly partial record struct PromptMarkers(MarkerOutcome Outcome, TimeSpan? Latency, bool FailFirstPoll)
+internal readonly partial record struct PromptMarkers(MarkerOutcome Outcome, TimeSpan? Latency, bool FailFirstPoll, int BrokenDownloads = 0)
 {
-    public const string Known = "[sim:filtered], [sim:error], [sim:429], [sim:500], [sim:poll503], [sim:latency=<seconds>]";
+    public const string Known = "[sim:filtered], [sim:error], [sim:429], [sim:500], [sim:poll503], [sim:latency=<seconds>], [sim:brokendownload], [sim:brokendownload=<n>]";
+
+    /// <summary>The most broken downloads one marker may ask for.</summary>
+    public const int MaxBrokenDownloads = 100;
 
     public static PromptMarkers None => default;
 
@@ -35,6 +39,7 @@ internal readonly partial record struct PromptMarkers(MarkerOutcome Outcome, Tim
         var outcome = MarkerOutcome.None;
         TimeSpan? latency = null;
         var failFirstPoll = false;
+        var brokenDownloads = 0;
         foreach (Match match in MarkerPattern().Matches(prompt))
         {
             var marker = match.Groups["marker"].Value.Trim().ToLowerInvariant();
@@ -55,8 +60,20 @@ internal readonly partial record struct PromptMarkers(MarkerOutcome Outcome, Tim
                 case "poll503":
                     failFirstPoll = true;
                     break;
+                case "brokendownload":
+                    brokenDownloads = 1;
+                    break;
                 default:
                     const string latencyPrefix = "latency=";
+                    const string brokenPrefix = "brokendownload=";
+                    if (marker.StartsWith(brokenPrefix, StringComparison.Ordinal)
+                        && int.TryParse(marker.AsSpan(brokenPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+                        && count <= MaxBrokenDownloads)
+                    {
+                        brokenDownloads = count;
+                        break;
+                    }
+
                     if (marker.StartsWith(latencyPrefix, StringComparison.Ordinal)
                         && double.TryParse(marker.AsSpan(latencyPrefix.Length), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds)
                         && seconds <= TimeSpan.MaxValue.TotalSeconds / 2)
@@ -69,7 +86,7 @@ internal readonly partial record struct PromptMarkers(MarkerOutcome Outcome, Tim
             }
         }
 
-        markers = new PromptMarkers(outcome, latency, failFirstPoll);
+        markers = new PromptMarkers(outcome, latency, failFirstPoll, brokenDownloads);
         return null;
     }
 

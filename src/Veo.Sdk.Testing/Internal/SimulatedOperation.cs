@@ -15,8 +15,14 @@ internal enum OperationResultKind
 internal sealed class SimulatedOperation
 {
     private int _failNextPoll;
+    private readonly int _brokenDownloads;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _downloadsByFile = new(StringComparer.Ordinal);
 
-    public SimulatedOperation(bool failFirstPoll) => _failNextPoll = failFirstPoll ? 1 : 0;
+    public SimulatedOperation(bool failFirstPoll, int brokenDownloads = 0)
+    {
+        _failNextPoll = failFirstPoll ? 1 : 0;
+        _brokenDownloads = brokenDownloads;
+    }
 
     public required string Name { get; init; }
 
@@ -50,6 +56,10 @@ internal sealed class SimulatedOperation
     public string Id => Name[(Name.LastIndexOf('/') + 1)..];
 
     public bool IsDone(long now) => now >= CompletesAt;
+
+    /// <summary>Whether this download of a video breaks off halfway: the first n of each file with <c>[sim:brokendownload=n]</c>.</summary>
+    public bool NextDownloadBreaks(string fileId)
+        => _brokenDownloads > 0 && _downloadsByFile.AddOrUpdate(fileId, 1, (_, count) => count + 1) <= _brokenDownloads;
 
     /// <summary>True once, for the first poll of an operation started with <c>[sim:poll503]</c>.</summary>
     public bool TryConsumePollFailure() => Volatile.Read(ref _failNextPoll) == 1 && Interlocked.Exchange(ref _failNextPoll, 0) == 1;

@@ -109,17 +109,35 @@ internal sealed class SimulatorEndpoints(VeoSimulatorState state)
     }
 
     // GET /_simulator/media/{fileId}?sig=…   (the redirect target: the MP4 bytes, with range support)
-    public Task MediaAsync(HttpContext context)
+    public async Task MediaAsync(HttpContext context)
     {
         var fileId = GetRouteValue(context, "fileId");
         if (!state.VerifyMediaSignature(fileId, context.Request.Query["sig"]) || !state.TryGetFile(fileId, out var file) || !state.IsAvailable(file))
         {
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             context.Response.ContentType = "text/plain; charset=utf-8";
-            return context.Response.WriteAsync("Access denied: the signed media URL is invalid or expired.", context.RequestAborted);
+            await context.Response.WriteAsync("Access denied: the signed media URL is invalid or expired.", context.RequestAborted);
+            return;
         }
 
-        return Results.Bytes(file.Video.Bytes, "video/mp4", fileDownloadName: null, enableRangeProcessing: true, lastModified: file.Operation.CompletesAtUtc, entityTag: file.Video.ETag)
+        if (file.Operation.NextDownloadBreaks(file.Id))
+        {
+            // [sim:brokendownload]: promise the whole file, send half of it, then drop the connection.
+            var bytes = file.Video.Bytes;
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = "video/mp4";
+            context.Response.ContentLength = bytes.Length;
+            await context.Response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2), context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+
+            // A reset that overtakes the bytes already sent would discard them at the client and turn a broken body into
+            // a failed request; let the client read what came first.
+            await Task.Delay(TimeSpan.FromMilliseconds(100), context.RequestAborted);
+            context.Abort();
+            return;
+        }
+
+        await Results.Bytes(file.Video.Bytes, "video/mp4", fileDownloadName: null, enableRangeProcessing: true, lastModified: file.Operation.CompletesAtUtc, entityTag: file.Video.ETag)
             .ExecuteAsync(context);
     }
 
