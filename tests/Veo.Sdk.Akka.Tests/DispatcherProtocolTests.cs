@@ -185,20 +185,21 @@ public sealed class DispatcherProtocolTests(ITestOutputHelper output) : global::
     [Fact]
     public void Grants_pause_while_recovered_tasks_arrive_so_running_ones_are_counted_first()
     {
-        var dispatcher = Dispatcher(capacity: 1, recoveryHoldSeconds: 0.5);
+        // A pause long enough that a busy machine cannot stretch the gap between the two arrivals past it.
+        var dispatcher = Dispatcher(capacity: 1, recoveryHoldSeconds: 2);
         var (waiting, running) = (CreateTestProbe(), CreateTestProbe());
 
         // After a restart the waiting task happens to recover first...
         waiting.Send(dispatcher, Ask("waiting") with { EnforceQueueLimit = false, Recovered = true });
         waiting.ExpectMsg<SlotQueued>();
-        waiting.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
 
-        // ...and the one still generating at Veo comes back within the pause: it holds the only slot.
+        // ...and the one still generating at Veo comes back within the pause: it holds the only slot, also once the pause
+        // (2 s after the last arrival) is over.
         running.Send(dispatcher, new ReclaimSlot("running", "veo"));
         running.ExpectMsg<SlotReclaimed>();
-        waiting.ExpectNoMsg(TimeSpan.FromMilliseconds(700));
+        waiting.ExpectNoMsg(TimeSpan.FromSeconds(2.5));
         running.Send(dispatcher, new ReleaseSlot("running"));
-        waiting.ExpectMsg<SlotGranted>();
+        waiting.ExpectMsg<SlotGranted>(TimeSpan.FromSeconds(5));
     }
 
     [Fact]
