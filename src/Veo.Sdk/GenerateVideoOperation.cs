@@ -19,6 +19,7 @@ public class GenerateVideoOperation
     private readonly TimeProvider _timeProvider = TimeProvider.System;
     private readonly long? _startedTimestamp;
     private readonly string? _model;
+    private readonly VeoMetrics _metrics = VeoMetrics.Shared;
     private VeoOperationStatus? _status;
     private int _pollCount;
     private int _durationRecorded;
@@ -48,9 +49,10 @@ public class GenerateVideoOperation
     /// <summary>The client's own constructor: adds logging, and the start time for the generation-duration metric.</summary>
     internal GenerateVideoOperation(
         IVeoClient client, string name, TimeSpan defaultPollingInterval, VeoOperationStatus? status,
-        ILogger logger, TimeProvider timeProvider, long? startedTimestamp, string? model)
+        ILogger logger, TimeProvider timeProvider, long? startedTimestamp, string? model, VeoMetrics metrics)
         : this(client, name, defaultPollingInterval, status)
     {
+        _metrics = metrics;
         _logger = logger;
         _timeProvider = timeProvider;
         _startedTimestamp = startedTimestamp;
@@ -88,7 +90,7 @@ public class GenerateVideoOperation
         if (status is { HasCompleted: true, Result: { } result } && _startedTimestamp is { } started
             && Interlocked.Exchange(ref _durationRecorded, 1) == 0)
         {
-            VeoTelemetry.RecordGenerationDuration(_timeProvider.GetElapsedTime(started), result, _model);
+            _metrics.RecordGenerationDuration(_timeProvider.GetElapsedTime(started), result, _model);
         }
 
         return status;

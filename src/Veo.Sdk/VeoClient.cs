@@ -34,6 +34,7 @@ public class VeoClient : IVeoClient
     private readonly TimeProvider _timeProvider = TimeProvider.System;
     private readonly Redactor _redactor = new(null);
     private readonly Uri _baseUrl = VeoEndpoints.GeminiDefault;
+    private readonly VeoMetrics _metrics = VeoMetrics.Shared;
 
     /// <summary>Creates a client for mocking.</summary>
     protected VeoClient() { }
@@ -65,8 +66,8 @@ public class VeoClient : IVeoClient
     }
 
     /// <summary>The DI constructor (see <c>AddVeoClient</c>).</summary>
-    internal VeoClient(VeoClientOptions options, VeoHttpApis apis, ILoggerFactory? loggerFactory, TimeProvider? timeProvider)
-        : this(new Composition(Validated(options, VeoClientOptions.SectionName), apis, loggerFactory ?? NullLoggerFactory.Instance, timeProvider ?? TimeProvider.System))
+    internal VeoClient(VeoClientOptions options, VeoHttpApis apis, ILoggerFactory? loggerFactory, TimeProvider? timeProvider, VeoMetrics? metrics = null)
+        : this(new Composition(Validated(options, VeoClientOptions.SectionName), apis, loggerFactory ?? NullLoggerFactory.Instance, timeProvider ?? TimeProvider.System, metrics ?? VeoMetrics.Shared))
     {
     }
 
@@ -78,6 +79,7 @@ public class VeoClient : IVeoClient
         _timeProvider = composition.TimeProvider;
         _redactor = new Redactor(_options.ApiKey);
         _baseUrl = VeoEndpoints.GetBaseUrl(_options);
+        _metrics = composition.Metrics;
     }
 
     /// <summary>The backend this client talks to.</summary>
@@ -115,7 +117,7 @@ public class VeoClient : IVeoClient
         activity?.SetTag("veo.operation", operation.Name);
         Log.GenerationStarted(_logger, operation.Name);
         var status = ParseStatus(operation, operation.Name, null, VeoCallKind.Start, activity);
-        return new GenerateVideoOperation(this, operation.Name, _options.PollingInterval, status, _logger, _timeProvider, started, request.Model);
+        return new GenerateVideoOperation(this, operation.Name, _options.PollingInterval, status, _logger, _timeProvider, started, request.Model, _metrics);
     }
 
     /// <inheritdoc />
@@ -168,7 +170,7 @@ public class VeoClient : IVeoClient
             OperationNames.ValidateGemini(operationName);
         }
 
-        return new GenerateVideoOperation(this, operationName, _options.PollingInterval, null, _logger, _timeProvider, null, null);
+        return new GenerateVideoOperation(this, operationName, _options.PollingInterval, null, _logger, _timeProvider, null, null, _metrics);
     }
 
     /// <inheritdoc />
@@ -196,7 +198,7 @@ public class VeoClient : IVeoClient
         using var activity = VeoTelemetry.ActivitySource.StartActivity("Veo.DownloadVideo", ActivityKind.Client);
         activity?.SetTag("url.full", display);
         Log.DownloadingVideo(_logger, display);
-        VeoTelemetry.RecordRequest(VeoCallKind.Download, _options.Backend);
+        _metrics.RecordRequest(VeoCallKind.Download, _options.Backend);
 
         HttpResponseMessage response;
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
@@ -365,7 +367,7 @@ public class VeoClient : IVeoClient
         Func<CancellationToken, Task<IApiResponse<OperationResource>>> call,
         CancellationToken cancellationToken)
     {
-        VeoTelemetry.RecordRequest(kind, _options.Backend);
+        _metrics.RecordRequest(kind, _options.Backend);
         IApiResponse<OperationResource> response;
         try
         {
@@ -426,7 +428,7 @@ public class VeoClient : IVeoClient
 
     private VeoRequestFailedException Failed(VeoCallKind kind, VeoRequestFailedException exception, Activity? activity)
     {
-        VeoTelemetry.RecordError(kind, exception.Status, exception.ErrorCode);
+        _metrics.RecordError(kind, exception.Status, exception.ErrorCode);
         Log.RequestFailed(_logger, kind, exception.Status, exception.ErrorCode, exception.Message);
         activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
         activity?.SetTag("http.response.status_code", exception.Status);
@@ -500,13 +502,14 @@ public class VeoClient : IVeoClient
         // The same registration as AddVeoClient, in a private container: one code path for the HTTP pipeline and its policy.
         var services = new ServiceCollection();
         services.AddSingleton(loggerFactory);
+        services.AddSingleton(VeoMetrics.Shared);   // no host, no meter factory: one meter for every such client
         VeoHttpRegistration.AddVeoHttpClients(
             services,
             _ => snapshot,
             httpClient is null ? null : () => new HttpClientForwardingHandler(httpClient));
         var provider = services.BuildServiceProvider();
-        return new Composition(snapshot, provider.GetRequiredService<VeoHttpApis>(), loggerFactory, TimeProvider.System);
+        return new Composition(snapshot, provider.GetRequiredService<VeoHttpApis>(), loggerFactory, TimeProvider.System, VeoMetrics.Shared);
     }
 
-    private sealed record Composition(VeoClientOptions Options, VeoHttpApis Apis, ILoggerFactory LoggerFactory, TimeProvider TimeProvider);
+    private sealed record Composition(VeoClientOptions Options, VeoHttpApis Apis, ILoggerFactory LoggerFactory, TimeProvider TimeProvider, VeoMetrics Metrics);
 }

@@ -49,7 +49,8 @@ public static class VeoServiceCollectionExtensions
                 sp.GetRequiredService<IOptions<VeoClientOptions>>().Value,
                 sp.GetRequiredService<VeoHttpApis>(),
                 sp.GetService<ILoggerFactory>(),
-                sp.GetService<TimeProvider>()));
+                sp.GetService<TimeProvider>(),
+                sp.GetRequiredService<VeoMetrics>()));
             services.TryAddTransient<IVeoClient>(sp => sp.GetRequiredService<VeoClient>());
         }
 

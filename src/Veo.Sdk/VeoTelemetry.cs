@@ -1,12 +1,11 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Veo.Sdk.Internal;
 
 namespace Veo.Sdk;
 
 /// <summary>
-/// Names of the SDK's <see cref="ActivitySource"/> and <see cref="Meter"/> (both <see cref="SourceName"/>) and of its
-/// instruments, for OpenTelemetry: <c>builder.WithTracing(t =&gt; t.AddSource(VeoTelemetry.SourceName)).WithMetrics(m =&gt; m.AddMeter(VeoTelemetry.SourceName))</c>.
+/// Names of the SDK's <see cref="ActivitySource"/> and meter (both <see cref="SourceName"/>) and of its instruments, for
+/// OpenTelemetry (with dependency injection the meter is created by the host's <c>IMeterFactory</c>): <c>builder.WithTracing(t =&gt; t.AddSource(VeoTelemetry.SourceName)).WithMetrics(m =&gt; m.AddMeter(VeoTelemetry.SourceName))</c>.
 /// </summary>
 public static class VeoTelemetry
 {
@@ -26,32 +25,6 @@ public static class VeoTelemetry
     public const string GenerationDurationInstrument = "veo.generation.duration";
 
     internal static readonly ActivitySource ActivitySource = new(SourceName, typeof(VeoTelemetry).Assembly.GetName().Version?.ToString());
-
-    private static readonly Meter Meter = new(SourceName, typeof(VeoTelemetry).Assembly.GetName().Version?.ToString());
-    private static readonly Counter<long> Requests = Meter.CreateCounter<long>(RequestsInstrument, "{request}", "Requests sent to Veo.");
-    private static readonly Counter<long> Errors = Meter.CreateCounter<long>(ErrorsInstrument, "{error}", "Veo requests that failed, by status.");
-    private static readonly Counter<long> Retries = Meter.CreateCounter<long>(RetriesInstrument, "{retry}", "Veo request attempts that were retried.");
-    private static readonly Histogram<double> GenerationDuration = Meter.CreateHistogram<double>(
-        GenerationDurationInstrument, "s", "Time from starting a generation until Veo reported it done.");
-
-    internal static void RecordRequest(VeoCallKind kind, VeoBackend backend)
-        => Requests.Add(1, new KeyValuePair<string, object?>("veo.call", CallName(kind)), new KeyValuePair<string, object?>("veo.backend", backend.ToString()));
-
-    internal static void RecordError(VeoCallKind kind, int status, string? errorCode)
-        => Errors.Add(
-            1,
-            new KeyValuePair<string, object?>("veo.call", CallName(kind)),
-            new KeyValuePair<string, object?>("http.response.status_code", status),
-            new KeyValuePair<string, object?>("veo.error_code", errorCode ?? string.Empty));
-
-    internal static void RecordRetry(VeoCallKind kind, string reason)
-        => Retries.Add(1, new KeyValuePair<string, object?>("veo.call", CallName(kind)), new KeyValuePair<string, object?>("veo.retry_reason", reason));
-
-    internal static void RecordGenerationDuration(TimeSpan duration, GenerateVideoResult result, string? model)
-        => GenerationDuration.Record(
-            duration.TotalSeconds,
-            new KeyValuePair<string, object?>("veo.outcome", OutcomeName(result)),
-            new KeyValuePair<string, object?>("veo.model", model ?? string.Empty));
 
     internal static string OutcomeName(GenerateVideoResult result) => result switch
     {

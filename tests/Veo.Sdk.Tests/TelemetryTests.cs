@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Veo.Sdk.Tests;
 
@@ -46,6 +47,44 @@ public sealed class TelemetryTests
         Assert.Contains(measurements, m => m.Instrument == VeoTelemetry.GenerationDurationInstrument && m.Value > 0 && Equals(m.Tags["veo.outcome"], "succeeded"));
         Assert.Contains(activities, a => a.OperationName == "Veo.StartGenerateVideo" && Equals(a.GetTagItem("veo.operation"), operation.Name));
         Assert.Contains(activities, a => a.OperationName == "Veo.GetOperation" && Equals(a.GetTagItem("veo.operation"), operation.Name));
+    }
+
+    [Fact]
+    public async Task Should_measure_on_the_hosts_meter_factory_when_registered_with_dependency_injection()
+    {
+        // arrange: two hosts in one process, each with its own IMeterFactory
+        await using var simulator = await TestClients.StartSimulatorAsync();
+        ServiceProvider Host() => new ServiceCollection()
+            .AddMetrics()
+            .AddVeoClient(o =>
+            {
+                o.ApiKey = "simulator-key";
+                o.BaseUrl = simulator.BaseUrl;
+                o.RetryDelay = TimeSpan.FromMilliseconds(20);
+            })
+            .BuildServiceProvider();
+        await using var first = Host();
+        await using var second = Host();
+        var firstFactory = first.GetRequiredService<IMeterFactory>();
+        var counted = new ConcurrentDictionary<object, int>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == VeoTelemetry.SourceName && instrument.Name == VeoTelemetry.RequestsInstrument)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((i, v, _, _) => counted.AddOrUpdate(i.Meter.Scope ?? "none", (int)v, (_, n) => n + (int)v));
+        listener.Start();
+
+        // act: only the first host's client calls Veo
+        var operation = await first.GetRequiredService<IVeoClient>().StartGenerateVideoAsync(TestClients.Request("metered"));
+
+        // assert
+        Assert.False(string.IsNullOrEmpty(operation.Name));
+        Assert.True(counted.TryGetValue(firstFactory, out var requests) && requests >= 1, $"requests on the first host's meter: {requests}");
+        Assert.False(counted.ContainsKey(second.GetRequiredService<IMeterFactory>()));
     }
 
     private static Dictionary<string, object?> ToDictionary(ReadOnlySpan<KeyValuePair<string, object?>> tags)

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,6 +29,7 @@ internal static class VeoHttpRegistration
         services.AddHttpClient(DownloadClientName)
             .ConfigureVeoPipeline(VeoCallKind.Download, getOptions, primaryHandler);
         services.TryAddTransient<VeoHttpApis>();
+        services.TryAddSingleton(sp => new VeoMetrics(sp.GetService<IMeterFactory>()));
     }
 
     public static RefitSettings CreateRefitSettings()
@@ -67,7 +69,8 @@ internal static class VeoHttpRegistration
                 kind,
                 getOptions(context.ServiceProvider),
                 CreateLogger(context.ServiceProvider),
-                context.ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System));
+                context.ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System,
+                context.ServiceProvider.GetRequiredService<VeoMetrics>()));
 
         if (kind == VeoCallKind.Download)
         {

@@ -21,7 +21,7 @@ internal enum VeoCallKind
 /// </summary>
 internal static class VeoResiliencePolicy
 {
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, VeoCallKind kind, VeoClientOptions options, ILogger logger, TimeProvider timeProvider)
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, VeoCallKind kind, VeoClientOptions options, ILogger logger, TimeProvider timeProvider, VeoMetrics metrics)
     {
         var attemptTimeout = kind == VeoCallKind.Download ? options.DownloadTimeout : options.RequestTimeout;
 
@@ -69,7 +69,7 @@ internal static class VeoResiliencePolicy
                     ? ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)
                     : args.Outcome.Exception?.GetType().Name ?? "unknown";
                 Log.RetryingRequest(logger, kind, args.AttemptNumber + 1, args.RetryDelay, reason);
-                VeoTelemetry.RecordRetry(kind, reason);
+                metrics.RecordRetry(kind, reason);
                 return default;
             };
 
