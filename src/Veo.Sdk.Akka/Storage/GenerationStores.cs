@@ -133,34 +133,34 @@ internal abstract class AdoGenerationStore : IGenerationRecorder, IDisposable
         var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var insert = connection.CreateCommand();
-            await using (insert.ConfigureAwait(false))
-            {
-                insert.CommandText =
-                    $"INSERT INTO {Table} (task_id, ad_id, prompt, model_key, model, seed, aspect_ratio, video_location, size_bytes, " +
-                    "generation_time_seconds, operation_name, created_at, completed_at) VALUES " +
-                    "(@task_id, @ad_id, @prompt, @model_key, @model, @seed, @aspect_ratio, @video_location, @size_bytes, " +
-                    "@generation_time_seconds, @operation_name, @created_at, @completed_at) ON CONFLICT (task_id) DO NOTHING";
-                Add(insert, "task_id", generation.TaskId);
-                Add(insert, "ad_id", generation.AdId);
-                Add(insert, "prompt", generation.Prompt);
-                Add(insert, "model_key", generation.ModelKey);
-                Add(insert, "model", generation.Model);
-                Add(insert, "seed", generation.Seed);
-                Add(insert, "aspect_ratio", generation.AspectRatio);
-                Add(insert, "video_location", generation.VideoLocation);
-                Add(insert, "size_bytes", generation.SizeBytes);
-                Add(insert, "generation_time_seconds", generation.GenerationTimeSeconds);
-                Add(insert, "operation_name", generation.OperationName);
-                Add(insert, "created_at", ToDb(generation.CreatedAt));
-                Add(insert, "completed_at", ToDb(generation.CompletedAt));
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            await ExecuteAsync(
+                connection,
+                $"INSERT INTO {Table} (task_id, ad_id, prompt, model_key, model, seed, aspect_ratio, video_location, size_bytes, " +
+                "generation_time_seconds, operation_name, created_at, completed_at) VALUES " +
+                "(@task_id, @ad_id, @prompt, @model_key, @model, @seed, @aspect_ratio, @video_location, @size_bytes, " +
+                "@generation_time_seconds, @operation_name, @created_at, @completed_at) ON CONFLICT (task_id) DO NOTHING",
+                insert =>
+                {
+                    Add(insert, "task_id", generation.TaskId);
+                    Add(insert, "ad_id", generation.AdId);
+                    Add(insert, "prompt", generation.Prompt);
+                    Add(insert, "model_key", generation.ModelKey);
+                    Add(insert, "model", generation.Model);
+                    Add(insert, "seed", generation.Seed);
+                    Add(insert, "aspect_ratio", generation.AspectRatio);
+                    Add(insert, "video_location", generation.VideoLocation);
+                    Add(insert, "size_bytes", generation.SizeBytes);
+                    Add(insert, "generation_time_seconds", generation.GenerationTimeSeconds);
+                    Add(insert, "operation_name", generation.OperationName);
+                    Add(insert, "created_at", ToDb(generation.CreatedAt));
+                    Add(insert, "completed_at", ToDb(generation.CompletedAt));
+                },
+                cancellationToken).ConfigureAwait(false);
 
             // The row now says everything the receipt did; a receipt left behind would only be pruned days later.
             await ExecuteAsync(connection, $"DELETE FROM {StartsTable} WHERE task_id = @task_id", c => Add(c, "task_id", generation.TaskId), cancellationToken).ConfigureAwait(false);
 
-            var rows = await QueryAsync(connection, $"SELECT {Columns} FROM {Table} WHERE task_id = @task_id", c => Add(c, "task_id", generation.TaskId), cancellationToken).ConfigureAwait(false);
+            var rows = await QueryAsync(connection, $"SELECT {Columns} FROM {Table} WHERE task_id = @task_id", c => Add(c, "task_id", generation.TaskId), ReadGeneration, cancellationToken).ConfigureAwait(false);
             return rows.Count == 1
                 ? rows[0]
                 : throw new InvalidOperationException($"The generation row of task {generation.TaskId} was neither written nor found.");
@@ -190,34 +190,22 @@ internal abstract class AdoGenerationStore : IGenerationRecorder, IDisposable
     public async Task<StartReceipt?> FindStartAsync(string taskId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(taskId);
-        await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = $"SELECT operation_name, started_at FROM {StartsTable} WHERE task_id = @task_id";
-                Add(command, "task_id", taskId);
-                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-                        ? new StartReceipt(taskId, reader.GetString(0), ReadTimestamp(reader, 1))
-                        : null;
-                }
-            }
-        }
+        return (await QueryAsync(
+                $"SELECT operation_name, started_at FROM {StartsTable} WHERE task_id = @task_id",
+                c => Add(c, "task_id", taskId),
+                reader => new StartReceipt(taskId, reader.GetString(0), ReadTimestamp(reader, 1)),
+                cancellationToken).ConfigureAwait(false))
+            .FirstOrDefault();
     }
 
     public async Task<GenerationRecord?> GetAsync(long generationId, CancellationToken cancellationToken = default)
-        => (await QueryAsync($"SELECT {Columns} FROM {Table} WHERE generation_id = @id", c => Add(c, "id", generationId), cancellationToken).ConfigureAwait(false))
+        => (await QueryAsync($"SELECT {Columns} FROM {Table} WHERE generation_id = @id", c => Add(c, "id", generationId), ReadGeneration, cancellationToken).ConfigureAwait(false))
             .FirstOrDefault();
 
     public async Task<GenerationRecord?> GetByTaskIdAsync(string taskId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(taskId);
-        return (await QueryAsync($"SELECT {Columns} FROM {Table} WHERE task_id = @task_id", c => Add(c, "task_id", taskId), cancellationToken).ConfigureAwait(false))
+        return (await QueryAsync($"SELECT {Columns} FROM {Table} WHERE task_id = @task_id", c => Add(c, "task_id", taskId), ReadGeneration, cancellationToken).ConfigureAwait(false))
             .FirstOrDefault();
     }
 
@@ -231,6 +219,7 @@ internal abstract class AdoGenerationStore : IGenerationRecorder, IDisposable
                 Add(c, "ad_id", adId);
                 Add(c, "limit", limit);
             },
+            ReadGeneration,
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -245,17 +234,17 @@ internal abstract class AdoGenerationStore : IGenerationRecorder, IDisposable
         }
     }
 
-    private async Task<List<GenerationRecord>> QueryAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
+    private async Task<List<T>> QueryAsync<T>(string sql, Action<DbCommand> bind, Func<DbDataReader, T> read, CancellationToken cancellationToken)
     {
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
         var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            return await QueryAsync(connection, sql, bind, cancellationToken).ConfigureAwait(false);
+            return await QueryAsync(connection, sql, bind, read, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<List<GenerationRecord>> QueryAsync(DbConnection connection, string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
+    private static async Task<List<T>> QueryAsync<T>(DbConnection connection, string sql, Action<DbCommand> bind, Func<DbDataReader, T> read, CancellationToken cancellationToken)
     {
         var command = connection.CreateCommand();
         await using (command.ConfigureAwait(false))
@@ -265,32 +254,35 @@ internal abstract class AdoGenerationStore : IGenerationRecorder, IDisposable
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                var rows = new List<GenerationRecord>();
+                var rows = new List<T>();
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    rows.Add(new GenerationRecord
-                    {
-                        GenerationId = reader.GetInt64(0),
-                        TaskId = reader.GetString(1),
-                        AdId = reader.IsDBNull(2) ? null : reader.GetInt64(2),
-                        Prompt = reader.GetString(3),
-                        ModelKey = reader.IsDBNull(4) ? null : reader.GetString(4),
-                        Model = reader.GetString(5),
-                        Seed = reader.IsDBNull(6) ? null : reader.GetInt64(6),
-                        AspectRatio = reader.IsDBNull(7) ? null : reader.GetString(7),
-                        VideoLocation = reader.GetString(8),
-                        SizeBytes = reader.GetInt64(9),
-                        GenerationTimeSeconds = reader.GetDouble(10),
-                        OperationName = reader.IsDBNull(11) ? null : reader.GetString(11),
-                        CreatedAt = ReadTimestamp(reader, 12),
-                        CompletedAt = ReadTimestamp(reader, 13),
-                    });
+                    rows.Add(read(reader));
                 }
 
                 return rows;
             }
         }
     }
+
+    /// <summary>Reads a row selected with <see cref="Columns"/>.</summary>
+    private GenerationRecord ReadGeneration(DbDataReader reader) => new()
+    {
+        GenerationId = reader.GetInt64(0),
+        TaskId = reader.GetString(1),
+        AdId = reader.IsDBNull(2) ? null : reader.GetInt64(2),
+        Prompt = reader.GetString(3),
+        ModelKey = reader.IsDBNull(4) ? null : reader.GetString(4),
+        Model = reader.GetString(5),
+        Seed = reader.IsDBNull(6) ? null : reader.GetInt64(6),
+        AspectRatio = reader.IsDBNull(7) ? null : reader.GetString(7),
+        VideoLocation = reader.GetString(8),
+        SizeBytes = reader.GetInt64(9),
+        GenerationTimeSeconds = reader.GetDouble(10),
+        OperationName = reader.IsDBNull(11) ? null : reader.GetString(11),
+        CreatedAt = ReadTimestamp(reader, 12),
+        CompletedAt = ReadTimestamp(reader, 13),
+    };
 
     public void Dispose()
     {
