@@ -310,8 +310,11 @@ public class VeoClient : IVeoClient
             catch (DownloadBrokeOffException broken) when (attempt <= _options.MaxRetries && !cancellationToken.IsCancellationRequested)
             {
                 TryDelete(temporary);
-                var delay = _options.RetryDelay * Math.Pow(2, attempt - 1);
+                // The pipeline's back-off for the other retries: doubling from RetryDelay, never beyond MaxRetryDelay.
+                var doubled = _options.RetryDelay * Math.Pow(2, attempt - 1);
+                var delay = doubled < _options.MaxRetryDelay ? doubled : _options.MaxRetryDelay;
                 Log.RetryingRequest(_logger, VeoCallKind.Download, attempt, delay, broken.Message);
+                _metrics.RecordRetry(VeoCallKind.Download, "broken-body");
                 await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
             }
             catch
