@@ -22,12 +22,16 @@ internal static class VeoHttpRegistration
 
     public static void AddVeoHttpClients(IServiceCollection services, Func<IServiceProvider, VeoClientOptions> getOptions, Func<HttpMessageHandler>? primaryHandler)
     {
-        services.AddRefitGeneratedClient<IVeoStartApi>(_ => CreateRefitSettings(), StartClientName)
+        // The Refit interfaces sit on plain named clients (RestService.For picks the source-generated implementation), so
+        // the package needs Refit alone and not Refit.HttpClientFactory, whose Microsoft.Extensions.Http floor is a late
+        // 10.0.x patch that would force every consumer up to it.
+        services.AddHttpClient(StartClientName)
             .ConfigureVeoPipeline(VeoCallKind.Start, getOptions, primaryHandler);
-        services.AddRefitGeneratedClient<IVeoPollApi>(_ => CreateRefitSettings(), PollClientName)
+        services.AddHttpClient(PollClientName)
             .ConfigureVeoPipeline(VeoCallKind.Poll, getOptions, primaryHandler);
         services.AddHttpClient(DownloadClientName)
             .ConfigureVeoPipeline(VeoCallKind.Download, getOptions, primaryHandler);
+        services.TryAddSingleton(_ => CreateRefitSettings());
         services.TryAddTransient<VeoHttpApis>();
         services.TryAddSingleton(sp => new VeoMetrics(sp.GetService<IMeterFactory>()));
     }
@@ -83,11 +87,11 @@ internal static class VeoHttpRegistration
 }
 
 /// <summary>The three HTTP entry points a <see cref="VeoClient"/> uses.</summary>
-internal sealed class VeoHttpApis(IVeoStartApi start, IVeoPollApi poll, IHttpClientFactory httpClientFactory)
+internal sealed class VeoHttpApis(IHttpClientFactory httpClientFactory, RefitSettings refitSettings)
 {
-    public IVeoStartApi Start { get; } = start;
+    public IVeoStartApi Start { get; } = RestService.For<IVeoStartApi>(httpClientFactory.CreateClient(VeoHttpRegistration.StartClientName), refitSettings);
 
-    public IVeoPollApi Poll { get; } = poll;
+    public IVeoPollApi Poll { get; } = RestService.For<IVeoPollApi>(httpClientFactory.CreateClient(VeoHttpRegistration.PollClientName), refitSettings);
 
     public HttpClient Download { get; } = httpClientFactory.CreateClient(VeoHttpRegistration.DownloadClientName);
 }
