@@ -26,7 +26,8 @@ public static class ApiExtensions
         services.AddSingleton<ServiceTelemetry>();
         services.AddScoped<GenerationSubmitter>();
 
-        services.AddEngineHealthChecks();
+        // The engine registers Akka.Hosting's own probes (actor system, cluster membership, journal and its database).
+        services.AddHealthChecks();
         return services;
     }
 }

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
+using AkkaPersistenceJournalBuilder = Akka.Persistence.Hosting.AkkaPersistenceJournalBuilder;
 using Akka.Persistence.Sql.Config;
 using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
@@ -10,6 +11,7 @@ using LinqToDB;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -157,6 +159,11 @@ public static class VeoGenerationHostingExtensions
         builder
             .WithVeoPersistence(persistence)
 
+            // Akka.Hosting's own probes, in the app's health check service: the actor system answers (live), and this node
+            // has joined its cluster (ready); the journal's checks come with WithVeoPersistence.
+            .WithActorSystemLivenessCheck(tags: [VeoGenerationHealthChecks.LiveTag])
+            .WithAkkaClusterReadinessCheck(tags: [VeoGenerationHealthChecks.ReadyTag])
+
             // The region asks the (singleton) coordinator for shard homes and retries every retry-interval while it is not
             // up yet; at the default 2 s a fresh node may serve its first task up to 2 s late. Half a second is cheap.
             .AddHocon("akka.cluster.sharding.retry-interval = 500ms", HoconAddMode.Prepend)
@@ -236,55 +243,72 @@ public static class VeoGenerationHostingExtensions
     internal static AkkaConfigurationBuilder WithVeoPersistence(this AkkaConfigurationBuilder builder, VeoPersistenceOptions persistence)
     {
         var connectionString = persistence.ConnectionString;
+        // Akka.Persistence.Sql.Hosting's own connectivity probe (WithConnectivityCheck) cannot load against the linq2db it
+        // runs with (a missing LinqToDB.Data.DataConnectionExtensions), so the database is probed by a query of ours.
+        builder.WithHealthCheck(
+            VeoGenerationHealthChecks.DatabaseCheckName,
+            new JournalDatabaseHealthCheck(persistence),
+            HealthStatus.Unhealthy,
+            [VeoGenerationHealthChecks.ReadyTag]);
         if (persistence.Provider == VeoPersistenceProvider.Sqlite)
         {
             SqliteTuning.PrepareDatabaseFile(connectionString);
             var dataOptions = new DataOptions()
                 .UseConnectionString(ProviderName.SQLiteMS, connectionString)
                 .UseAfterConnectionOpened(SqliteTuning.ApplyConnectionPragmas, (connection, ct) => SqliteTuning.ApplyConnectionPragmasAsync(connection, ct));
+            var journal = new SqlJournalOptions(isDefaultPlugin: true)
+            {
+                ConnectionString = connectionString,
+                ProviderName = ProviderName.SQLiteMS,
+                DataOptions = dataOptions,
+                AutoInitialize = true,
+                TagStorageMode = TagMode.Csv,
+                ReadIsolationLevel = IsolationLevel.ReadUncommitted,
+            };
             builder.WithSqlPersistence(
-                journalOptions: new SqlJournalOptions(isDefaultPlugin: true)
+                journal,
+                new SqlSnapshotOptions(isDefaultPlugin: true)
                 {
                     ConnectionString = connectionString,
                     ProviderName = ProviderName.SQLiteMS,
                     DataOptions = dataOptions,
                     AutoInitialize = true,
-                    TagStorageMode = TagMode.Csv,
                     ReadIsolationLevel = IsolationLevel.ReadUncommitted,
                 },
-                snapshotOptions: new SqlSnapshotOptions(isDefaultPlugin: true)
-                {
-                    ConnectionString = connectionString,
-                    ProviderName = ProviderName.SQLiteMS,
-                    DataOptions = dataOptions,
-                    AutoInitialize = true,
-                    ReadIsolationLevel = IsolationLevel.ReadUncommitted,
-                });
+                WithJournalHealthChecks,
+                _ => { });
 
             // One writer: SQLite has a single write lock, and a second writer measured slower (spike: 366 vs 410 tasks/s).
             builder.AddHocon("akka.persistence.journal.sql { parallelism = 1, batch-size = 500 }", HoconAddMode.Prepend);
         }
         else
         {
+            var journal = new SqlJournalOptions(isDefaultPlugin: true)
+            {
+                ConnectionString = connectionString,
+                ProviderName = ProviderName.PostgreSQL15,
+                AutoInitialize = true,
+                TagStorageMode = TagMode.Csv,
+            };
             builder.WithSqlPersistence(
-                journalOptions: new SqlJournalOptions(isDefaultPlugin: true)
+                journal,
+                new SqlSnapshotOptions(isDefaultPlugin: true)
                 {
                     ConnectionString = connectionString,
                     ProviderName = ProviderName.PostgreSQL15,
                     AutoInitialize = true,
-                    TagStorageMode = TagMode.Csv,
                 },
-                snapshotOptions: new SqlSnapshotOptions(isDefaultPlugin: true)
-                {
-                    ConnectionString = connectionString,
-                    ProviderName = ProviderName.PostgreSQL15,
-                    AutoInitialize = true,
-                });
+                WithJournalHealthChecks,
+                _ => { });
             builder.AddHocon("akka.persistence.journal.sql { batch-size = 500 }", HoconAddMode.Prepend);
         }
 
         return builder;
     }
+
+    /// <summary>Akka.Persistence's journal probe (the plugin answers, its circuit breaker is closed), part of readiness.</summary>
+    private static void WithJournalHealthChecks(AkkaPersistenceJournalBuilder journal)
+        => journal.WithHealthCheck(HealthStatus.Unhealthy, VeoGenerationHealthChecks.JournalCheckName, [VeoGenerationHealthChecks.ReadyTag]);
 
     private const string VeoClientHint = "register one with AddVeoClient (package Veo.Sdk)";
 
