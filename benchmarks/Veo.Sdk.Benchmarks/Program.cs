@@ -4,7 +4,7 @@ using Veo.Sdk.Benchmarks.Throughput;
 namespace Veo.Sdk.Benchmarks;
 
 /// <summary>
-/// The benchmark program of issue 5. Commands:
+/// The benchmark program. Commands:
 /// <c>throughput</c> (workloads W0..W3 per mode, beside the floor), <c>crash</c> (kill -9 in the middle of W2, restart),
 /// <c>micro</c> (BenchmarkDotNet suites of the hot paths).
 /// </summary>

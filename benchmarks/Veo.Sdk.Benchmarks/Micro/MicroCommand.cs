@@ -11,8 +11,8 @@ public static class MicroCommand
         micro [BenchmarkDotNet args]     e.g. micro --filter '*Serializer*' --job short
           runs in-process by default (building a separate benchmark project takes minutes on a busy 2-core box);
           --out-of-process uses BenchmarkDotNet's default toolchain instead
-          suites: the JSON of Veo operations, request validation, the engine's decide/apply functions, the event
-          serializer, status mapping, the journal write path (Akka.Persistence.Sql vs the lean prototype)
+          suites measure the packages' public surface only (request validation); the engine's own cost per task is
+          measured whole by `throughput --mode engine`
         """;
 
     public static int Run(string[] args)

@@ -70,7 +70,7 @@ public sealed class ResultsFile
         }
         else
         {
-            text = "# Benchmark results\n\nMeasured by `benchmarks/Veo.Sdk.Benchmarks` (issue 5). See the analysis below the tables.\n\n"
+            text = "# Benchmark results\n\nMeasured by `benchmarks/Veo.Sdk.Benchmarks`. See the analysis below the tables.\n\n"
                 + Begin + "\n" + generated + End + "\n\n## Analysis\n\n(To be written.)\n";
         }
 
@@ -105,7 +105,7 @@ public sealed class ResultsFile
             s.Append(inv, $"| {r.Workload} | {r.Mode} | {r.StartedAt:MM-dd HH:mm} | {r.N} / {r.C} / {r.LSeconds:0.#} s | {r.SubmitP50Ms:0.00} / {r.SubmitP99Ms:0.00} | {r.MakespanS:0.000} | {F(r.Efficiency, "0.0000")} | {F(r.FloorMakespanS, "0.000")} ({F(r.FloorEfficiency, "0.0000")}) | {r.Throughput:0} | {r.PeakRssMiB:0} ({F(r.IdleRssMiB, "0")}) | {F(r.KiBPerTask, "0.0")} | {r.CpuMsPerTask:0.000} | {F(r.AllocatedKiBPerTask, "0.0")} | {F(r.PollsPerGeneration, "0.00")} | {F(r.SuccessDelayP50Ms, "0")} / {F(r.SuccessDelayP99Ms, "0")} | {r.Lost} | {r.DuplicateStarts} | {F(r.LoadAverageBefore, "0.0")}→{F(r.LoadAverageAfter, "0.0")} |\n");
         }
 
-        s.Append("\n### Against the targets of issue 5\n\n");
+        s.Append("\n### Against the targets\n\n");
         s.Append("| target | measured (runs shown above) | met |\n|---|---|---|\n");
         foreach (var target in Targets.All)
         {

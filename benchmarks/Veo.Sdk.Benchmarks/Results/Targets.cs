@@ -2,10 +2,10 @@ using Veo.Sdk.Benchmarks.Throughput;
 
 namespace Veo.Sdk.Benchmarks.Results;
 
-/// <summary>The targets of issue 5, so every recorded run is checked against them. They are not lowered here.</summary>
+/// <summary>The engine's throughput targets, so every recorded run is checked against them. They are not lowered here.</summary>
 public sealed record Targets(string Workload, string Mode, string Text, Func<RunRecord, double?> Select, Func<double, bool> IsMet, string Format)
 {
-    /// <summary>A figure the issue asks to report without a target.</summary>
+    /// <summary>A figure reported without a target.</summary>
     public bool ReportOnly { get; init; }
 
     public static IReadOnlyList<Targets> All { get; } =

@@ -6,8 +6,8 @@ namespace Veo.Sdk.Benchmarks.Throughput;
 /// <summary>
 /// A Veo that lives in this process: a real <see cref="IVeoClient"/> whose generations finish <see cref="Latency"/> after they
 /// start, computed from timestamps (no timer per operation), and whose downloads write a small, valid, playable MP4.
-/// It stands in for Google in <c>engine</c> mode so that the engine's own cost is measured without HTTP, the way the peers'
-/// jobs only sleep. It counts what it was asked: starts (and repeated starts of one task), polls and downloads.
+/// It stands in for Google in <c>engine</c> mode so that the engine's own cost is measured without HTTP, the way the compared
+/// job systems' jobs only sleep. It counts what it was asked: starts (and repeated starts of one task), polls and downloads.
 /// </summary>
 /// <remarks>The prompt identifies the task: a second start with the same prompt is counted as a duplicate start.</remarks>
 public sealed class InProcessVeoClient : IVeoClient

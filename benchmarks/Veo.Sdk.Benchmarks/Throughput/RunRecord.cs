@@ -6,7 +6,7 @@ using System.Text.Json.Serialization;
 namespace Veo.Sdk.Benchmarks.Throughput;
 
 /// <summary>
-/// One throughput run set beside its floor: every figure issue 5 asks for, plus the context needed to judge it later
+/// One throughput run set beside its floor: every figure RESULTS.md reports, plus the context needed to judge it later
 /// (idle memory, allocations, load on the machine). Kept in <c>benchmarks/results/runs.jsonl</c>.
 /// </summary>
 public sealed record RunRecord
@@ -95,7 +95,7 @@ public sealed record RunRecord
     [JsonIgnore]
     public double? VsFloor => FloorMakespanS is { } floor && MakespanS > 0 ? floor / MakespanS : null;
 
-    /// <summary>The one-line JSON object of issue 5: exactly these keys, in this order.</summary>
+    /// <summary>The one-line JSON object of a run: exactly these keys, in this order.</summary>
     public string ToIssueJson()
     {
         using var buffer = new MemoryStream();

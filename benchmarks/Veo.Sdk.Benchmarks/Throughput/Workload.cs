@@ -1,8 +1,8 @@
 namespace Veo.Sdk.Benchmarks.Throughput;
 
 /// <summary>
-/// One of the fixed workloads of issue 5: a client submits <see cref="N"/> tasks as fast as it can, each generation takes
-/// <see cref="Latency"/> on the Veo side, at most <see cref="C"/> run at once. The peers were measured on exactly these.
+/// One of the fixed workloads: a client submits <see cref="N"/> tasks as fast as it can, each generation takes
+/// <see cref="Latency"/> on the Veo side, at most <see cref="C"/> run at once. The other job systems compared in RESULTS.md were measured on exactly these.
 /// </summary>
 /// <param name="Name">W0..W3, or "custom" for development runs with other numbers.</param>
 /// <param name="N">Tasks submitted.</param>

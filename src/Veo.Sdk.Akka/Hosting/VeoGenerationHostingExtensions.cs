@@ -236,7 +236,7 @@ public static class VeoGenerationHostingExtensions
     }
 
     /// <summary>
-    /// Akka.Persistence.Sql with the settings the throughput spike measured on SQLite (WAL + synchronous=NORMAL, one
+    /// Akka.Persistence.Sql with the settings measured fastest on SQLite (WAL + synchronous=NORMAL, one
     /// writer, large write batches, read-uncommitted reads so recovery does not take the write lock) and the plain
     /// defaults PostgreSQL does well with.
     /// </summary>
@@ -278,7 +278,7 @@ public static class VeoGenerationHostingExtensions
                 WithJournalHealthChecks,
                 _ => { });
 
-            // One writer: SQLite has a single write lock, and a second writer measured slower (spike: 366 vs 410 tasks/s).
+            // One writer: SQLite has a single write lock, and a second writer measured slower (366 vs 410 tasks/s).
             builder.AddHocon("akka.persistence.journal.sql { parallelism = 1, batch-size = 500 }", HoconAddMode.Prepend);
         }
         else

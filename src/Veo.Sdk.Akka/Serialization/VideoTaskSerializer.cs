@@ -10,8 +10,8 @@ namespace Veo.Sdk.Akka.Serialization;
 
 /// <summary>
 /// The wire and journal format of everything the engine persists or sends between nodes: a compact, hand-written binary
-/// layout (a format version byte, then the fields in a fixed order) under short, stable manifests. The throughput spike
-/// measured the default JSON serializer as a real cost per event; this one also keeps the journal independent of CLR
+/// layout (a format version byte, then the fields in a fixed order) under short, stable manifests. Akka's default JSON
+/// serializer measured as a real cost per event; this one also keeps the journal independent of CLR
 /// type names, so types can be renamed freely — manifests can not.
 /// </summary>
 /// <remarks>

@@ -50,7 +50,7 @@ internal sealed class SqliteGenerationStore(string connectionString) : AdoGenera
     protected override DateTimeOffset ReadTimestamp(DbDataReader reader, int ordinal) => FromIsoText(reader.GetString(ordinal));
 }
 
-/// <summary>The SQLite settings the throughput spike measured (WAL, synchronous=NORMAL), shared by the journal and the generation table.</summary>
+/// <summary>The SQLite settings that measured fastest for the journal's write pattern (WAL, synchronous=NORMAL), shared by the journal and the generation table.</summary>
 internal static class SqliteTuning
 {
     /// <summary>
