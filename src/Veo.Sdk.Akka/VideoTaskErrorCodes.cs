@@ -6,6 +6,12 @@ public static class VideoTaskErrorCodes
     /// <summary>Veo refused the start call or a poll for a reason other than quota (details: <c>http_status</c>, <c>error_code</c>).</summary>
     public const string VeoRequestFailed = "VEO_REQUEST_FAILED";
 
+    /// <summary>Vertex AI refused the client's credentials, or no token could be obtained from them (details: <c>credential_source</c>, never the secret).</summary>
+    public const string AuthenticationFailed = "AUTHENTICATION_FAILED";
+
+    /// <summary>Veo does not serve the requested model: retired, not on this backend or region, or misspelt (details: <c>model</c>). Never retried.</summary>
+    public const string ModelUnavailable = "MODEL_UNAVAILABLE";
+
     /// <summary>Veo's operation ended with an error (details: <c>operation_error_code</c>).</summary>
     public const string VeoOperationFailed = "VEO_OPERATION_FAILED";
 

@@ -106,6 +106,18 @@ public sealed class VeoSimulator : IAsyncDisposable
         return new VeoSimulator(app, state, baseUrl);
     }
 
+    /// <summary>The OAuth 2.0 token endpoint: the <c>token_uri</c> to put into a service-account key meant for this simulator.</summary>
+    public Uri TokenUri => new(BaseUrl, "token");
+
+    /// <inheritdoc cref="VeoSimulatorState.AddServiceAccount"/>
+    public void AddServiceAccount(string clientEmail, System.Security.Cryptography.RSA publicKey) => _state.AddServiceAccount(clientEmail, publicKey);
+
+    /// <inheritdoc cref="VeoSimulatorState.RevokeServiceAccount"/>
+    public void RevokeServiceAccount(string clientEmail) => _state.RevokeServiceAccount(clientEmail);
+
+    /// <inheritdoc cref="VeoSimulatorState.ExpireAccessTokens"/>
+    public void ExpireAccessTokens() => _state.ExpireAccessTokens();
+
     /// <summary>A snapshot of the statistics, the same numbers <c>GET /_simulator/stats</c> returns.</summary>
     public VeoSimulatorStats GetStats() => _state.GetStats();
 

@@ -48,6 +48,9 @@ public static class VeoSimulatorEndpointRouteBuilderExtensions
             group.MapGet(models + "/{model}/operations/{operationId}", handlers.VertexGetOperationAsync);
         }
 
+        // Google's OAuth 2.0 token endpoint (oauth2.googleapis.com/token), for service-account keys whose token_uri points here
+        group.MapPost("/token", handlers.TokenAsync);
+
         // the simulator's own endpoints
         group.MapGet(SimulatorEndpoints.MediaPathPrefix + "{fileId}", handlers.MediaAsync);
         group.MapGet("/_simulator/stats", handlers.StatsAsync);

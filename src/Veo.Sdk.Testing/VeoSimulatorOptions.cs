@@ -25,6 +25,7 @@ public sealed class VeoSimulatorOptions
         VeoModels.Veo31Lite,
         VeoModels.Veo31Vertex,
         VeoModels.Veo31FastVertex,
+        VeoModels.Veo31LiteVertex,
     ];
 
     /// <summary>The address to listen on, an IP address or <c>localhost</c>. Loopback (<c>127.0.0.1</c>) by default.</summary>
@@ -62,6 +63,15 @@ public sealed class VeoSimulatorOptions
     /// Ids of unknown families (not <c>veo-2.*</c>, <c>veo-3.0-*</c>, <c>veo-3.1-*</c>) get Veo 3.1's parameter rules.
     /// </summary>
     public ISet<string> KnownModels { get; } = new HashSet<string>(DefaultModels, StringComparer.Ordinal);
+
+    /// <summary>How long the access tokens of the token endpoint (<c>POST /token</c>) live; Google's live an hour.</summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Model ids Google no longer serves: a start call for one is answered 404 <c>NOT_FOUND</c> "… is no longer
+    /// available", as Google answers for a retired model (empty by default; read once at start).
+    /// </summary>
+    public ISet<string> RetiredModels { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>The clock that decides when operations are done and files expire; replace it in tests to control time.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

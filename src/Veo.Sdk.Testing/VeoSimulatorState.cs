@@ -53,6 +53,8 @@ public sealed class VeoSimulatorState
         Options = options;
         TimeProvider = options.TimeProvider;
         KnownModels = options.KnownModels.ToFrozenSet(StringComparer.Ordinal);
+        RetiredModels = options.RetiredModels.ToFrozenSet(StringComparer.Ordinal);
+        Tokens = new TokenAuthority(TimeProvider);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
@@ -62,6 +64,30 @@ public sealed class VeoSimulatorState
     internal TimeProvider TimeProvider { get; }
 
     internal FrozenSet<string> KnownModels { get; }
+
+    internal FrozenSet<string> RetiredModels { get; }
+
+    internal TokenAuthority Tokens { get; }
+
+    /// <summary>
+    /// Registers a service account whose signed JWT assertions the token endpoint (<c>POST /token</c>) accepts, as Google
+    /// knows the public half of a service-account key.
+    /// </summary>
+    /// <param name="clientEmail">The service account's e-mail (the assertion's <c>iss</c>).</param>
+    /// <param name="publicKey">The key that verifies its signatures; only the public half is kept.</param>
+    public void AddServiceAccount(string clientEmail, RSA publicKey)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(clientEmail);
+        ArgumentNullException.ThrowIfNull(publicKey);
+        Tokens.AddServiceAccount(clientEmail, publicKey);
+    }
+
+    /// <summary>Revokes a service account's key: its token requests get <c>invalid_grant</c> and its tokens stop working.</summary>
+    /// <param name="clientEmail">The service account's e-mail.</param>
+    public void RevokeServiceAccount(string clientEmail) => Tokens.Revoke(clientEmail);
+
+    /// <summary>Lets every access token issued so far expire now, as if an hour had passed; clients must fetch new ones.</summary>
+    public void ExpireAccessTokens() => Tokens.ExpireAll();
 
     internal ILogger Logger => _logger;
 
@@ -95,7 +121,8 @@ public sealed class VeoSimulatorState
                 _active,
                 _maxActive,
                 Interlocked.Read(ref _startRequests),
-                Interlocked.Read(ref _rejectedStarts));
+                Interlocked.Read(ref _rejectedStarts),
+                Tokens.TokenRequests);
         }
     }
 
@@ -113,6 +140,7 @@ public sealed class VeoSimulatorState
             Interlocked.Exchange(ref _downloads, 0);
             Interlocked.Exchange(ref _startRequests, 0);
             Interlocked.Exchange(ref _rejectedStarts, 0);
+            Tokens.ResetStats();
             _maxActive = _active;
         }
     }

@@ -14,6 +14,7 @@ namespace Veo.Sdk.Testing;
 /// <param name="MaxActive">The highest <see cref="Active"/> reached.</param>
 /// <param name="StartRequests">Start (<c>predictLongRunning</c>) requests received, valid or not.</param>
 /// <param name="RejectedStarts">Start requests answered with an error: authentication, validation, scripted errors and quota (429).</param>
+/// <param name="TokenRequests">Requests to the OAuth 2.0 token endpoint (<c>POST /token</c>), granted or not.</param>
 public sealed record VeoSimulatorStats(
     [property: JsonPropertyName("operations_started")] long OperationsStarted,
     [property: JsonPropertyName("polls")] long Polls,
@@ -21,4 +22,5 @@ public sealed record VeoSimulatorStats(
     [property: JsonPropertyName("active")] int Active,
     [property: JsonPropertyName("max_active")] int MaxActive,
     [property: JsonPropertyName("start_requests")] long StartRequests,
-    [property: JsonPropertyName("rejected_starts")] long RejectedStarts);
+    [property: JsonPropertyName("rejected_starts")] long RejectedStarts,
+    [property: JsonPropertyName("token_requests")] long TokenRequests = 0);

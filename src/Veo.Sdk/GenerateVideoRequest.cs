@@ -193,31 +193,38 @@ public static class VeoPersonGeneration
     public const string DontAllow = "dont_allow";
 }
 
-/// <summary>Well-known Veo model ids. Model ids are plain strings in the API, so new ones work without a new release.</summary>
+/// <summary>
+/// Well-known Veo model ids, with their status as of December 2026. Model ids are plain strings in the API, so new ones
+/// work without a new release. Vertex AI (the Gemini Enterprise Agent Platform) is where Google serves Veo now: use the
+/// <c>…Vertex</c> ids there. A retired id answers 404 and surfaces as <see cref="VeoModelUnavailableException"/>.
+/// </summary>
 public static class VeoModels
 {
-    /// <summary>Veo 3.1 on the Gemini API (preview).</summary>
-    public const string Veo31 = "veo-3.1-generate-preview";
-
-    /// <summary>Veo 3.1 Fast on the Gemini API (preview).</summary>
-    public const string Veo31Fast = "veo-3.1-fast-generate-preview";
-
-    /// <summary>Veo 3.1 Lite on the Gemini API (preview).</summary>
-    public const string Veo31Lite = "veo-3.1-lite-generate-preview";
-
-    /// <summary>Veo 3.1 on Vertex AI (GA).</summary>
+    /// <summary>Veo 3.1 on Vertex AI (GA; 50 requests per minute per project, up to 4 videos per request).</summary>
     public const string Veo31Vertex = "veo-3.1-generate-001";
 
-    /// <summary>Veo 3.1 Fast on Vertex AI (GA).</summary>
+    /// <summary>Veo 3.1 Fast on Vertex AI (GA; 50 requests per minute per project, up to 4 videos per request).</summary>
     public const string Veo31FastVertex = "veo-3.1-fast-generate-001";
 
-    /// <summary>Veo 3.</summary>
+    /// <summary>Veo 3.1 Lite on Vertex AI (preview).</summary>
+    public const string Veo31LiteVertex = "veo-3.1-lite-generate-001";
+
+    /// <summary>Veo 3.1 on the Gemini API (preview; legacy path: reported shut down there on 2026-10-22).</summary>
+    public const string Veo31 = "veo-3.1-generate-preview";
+
+    /// <summary>Veo 3.1 Fast on the Gemini API (preview; legacy path: reported shut down there on 2026-10-22).</summary>
+    public const string Veo31Fast = "veo-3.1-fast-generate-preview";
+
+    /// <summary>Veo 3.1 Lite on the Gemini API (preview; legacy path: reported shut down there on 2026-10-22).</summary>
+    public const string Veo31Lite = "veo-3.1-lite-generate-preview";
+
+    /// <summary>Veo 3 (retired on Vertex AI on 2026-06-30; 404 on the Gemini API since mid-2026).</summary>
     public const string Veo30 = "veo-3.0-generate-001";
 
-    /// <summary>Veo 3 Fast.</summary>
+    /// <summary>Veo 3 Fast (retired on Vertex AI on 2026-06-30; 404 on the Gemini API since mid-2026).</summary>
     public const string Veo30Fast = "veo-3.0-fast-generate-001";
 
-    /// <summary>Veo 2.</summary>
+    /// <summary>Veo 2 (deprecated on Vertex AI; 404 on the Gemini API since mid-2026).</summary>
     public const string Veo20 = "veo-2.0-generate-001";
 }
 

@@ -107,7 +107,8 @@ public class VeoClient : IVeoClient
             ct => backend == VeoBackend.VertexAi
                 ? _apis.Start.StartVertexAsync(_options.ProjectId!, _options.Location, request.Model, body, ct)
                 : _apis.Start.StartGeminiAsync(request.Model, body, ct),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            request.Model).ConfigureAwait(false);
 
         if (string.IsNullOrWhiteSpace(operation.Name))
         {
@@ -220,7 +221,7 @@ public class VeoClient : IVeoClient
             if (!response.IsSuccessStatusCode)
             {
                 var errorBody = await GoogleErrors.ReadErrorBodyAsync(response, cancellationToken).ConfigureAwait(false);
-                throw Failed(VeoCallKind.Download, GoogleErrors.FromResponse((int)response.StatusCode, errorBody, response.Headers, what, _redactor, _timeProvider.GetUtcNow()), activity);
+                throw Failed(VeoCallKind.Download, FromResponse((int)response.StatusCode, errorBody, response.Headers, what), activity);
             }
 
             if (response.Content.Headers.ContentType?.MediaType is "text/html" or "application/json")
@@ -368,7 +369,8 @@ public class VeoClient : IVeoClient
         string what,
         Activity? activity,
         Func<CancellationToken, Task<IApiResponse<OperationResource>>> call,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string? model = null)
     {
         _metrics.RecordRequest(kind, _options.Backend);
         IApiResponse<OperationResource> response;
@@ -382,7 +384,15 @@ public class VeoClient : IVeoClient
         }
         catch (ApiException ex)
         {
-            throw Failed(kind, GoogleErrors.FromResponse((int)ex.StatusCode, ex.Content, ex.Headers, what, _redactor, _timeProvider.GetUtcNow()), activity);
+            throw Failed(kind, FromResponse((int)ex.StatusCode, ex.Content, ex.Headers, what, model), activity);
+        }
+        catch (VeoAuthenticationException ex)
+        {
+            throw Failed(kind, ex, activity);
+        }
+        catch (ApiRequestException ex) when (ex.InnerException is VeoAuthenticationException authentication)
+        {
+            throw Failed(kind, authentication, activity);
         }
         catch (ApiRequestException ex)
         {
@@ -398,13 +408,18 @@ public class VeoClient : IVeoClient
             if (response.HasRequestError(out var requestError))
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (requestError.InnerException is VeoAuthenticationException authentication)
+                {
+                    throw Failed(kind, authentication, activity);
+                }
+
                 throw Failed(kind, GoogleErrors.NoResponse(what, requestError.InnerException ?? requestError, _redactor), activity);
             }
 
             if (!response.IsSuccessStatusCode)
             {
                 var content = response.Error is ApiException apiError ? apiError.Content : null;
-                throw Failed(kind, GoogleErrors.FromResponse((int)(response.StatusCode ?? 0), content, response.Headers, what, _redactor, _timeProvider.GetUtcNow()), activity);
+                throw Failed(kind, FromResponse((int)(response.StatusCode ?? 0), content, response.Headers, what, model), activity);
             }
 
             if (response.Error is not null || response.Content is null)
@@ -427,6 +442,15 @@ public class VeoClient : IVeoClient
         {
             throw Failed(kind, new VeoRequestFailedException(200, null, $"Veo's answer for operation {name} carries video bytes that are not valid base64.", null, ex), activity);
         }
+    }
+
+    /// <summary>An error answer as an exception; on Vertex AI a 401 that survived a token refresh names the credentials.</summary>
+    private VeoRequestFailedException FromResponse(int status, string? body, System.Net.Http.Headers.HttpResponseHeaders? headers, string what, string? model = null)
+    {
+        var failure = GoogleErrors.FromResponse(status, body, headers, what, _redactor, _timeProvider.GetUtcNow(), model);
+        return status == 401 && _options.Backend == VeoBackend.VertexAi && _apis.Credentials is { } credentials
+            ? credentials.Rejected(failure.Status, failure.ErrorCode, failure.Message)
+            : failure;
     }
 
     private VeoRequestFailedException Failed(VeoCallKind kind, VeoRequestFailedException exception, Activity? activity)
@@ -488,6 +512,7 @@ public class VeoClient : IVeoClient
     {
         ArgumentNullException.ThrowIfNull(options);
         var snapshot = options.Clone();
+        snapshot.ApplyDefaults();
         var failures = VeoClientOptionsValidator.GetFailures(snapshot, sectionPath, includeDataAnnotations: true);
         if (failures.Count > 0)
         {

@@ -1,3 +1,4 @@
+using Google.Apis.Auth.OAuth2;
 using System.ComponentModel.DataAnnotations;
 
 namespace Veo.Sdk;
@@ -36,7 +37,30 @@ public sealed class VeoClientOptions
     /// <summary>The Vertex AI location, e.g. <c>us-central1</c> or <c>global</c>.</summary>
     public string Location { get; set; } = "us-central1";
 
-    /// <summary>Supplies OAuth2 access tokens for <see cref="VeoBackend.VertexAi"/>; called for every request, so it should cache.</summary>
+    /// <summary>
+    /// A service-account key file (or other Google credentials JSON file) for <see cref="VeoBackend.VertexAi"/>. Without
+    /// it, and without <see cref="CredentialsJson"/>, <see cref="Credential"/>, <see cref="AccessTokenProvider"/> or
+    /// <see cref="AccessToken"/>, the client uses Application Default Credentials: the file named by
+    /// <c>GOOGLE_APPLICATION_CREDENTIALS</c>, then <c>gcloud auth application-default login</c>, then the metadata server.
+    /// </summary>
+    public string? CredentialsFile { get; set; }
+
+    /// <summary>The same credentials JSON as <see cref="CredentialsFile"/>, given inline (from a secret store). Never logged or shown by <see cref="ToString"/>.</summary>
+    public string? CredentialsJson { get; set; }
+
+    /// <summary>A Google credential made in code; scoped to <c>cloud-platform</c> by the client when it needs a scope.</summary>
+    public GoogleCredential? Credential { get; set; }
+
+    /// <summary>
+    /// A fixed bearer token, e.g. from <c>gcloud auth print-access-token</c>: for a quick try only, since it lives about an
+    /// hour and is never refreshed. Never logged or shown by <see cref="ToString"/>.
+    /// </summary>
+    public string? AccessToken { get; set; }
+
+    /// <summary>
+    /// Supplies OAuth2 access tokens for <see cref="VeoBackend.VertexAi"/> by a scheme of your own; called for every
+    /// request, so it should cache. When set it wins over every other credential setting.
+    /// </summary>
     public Func<CancellationToken, ValueTask<string>>? AccessTokenProvider { get; set; }
 
     /// <summary>How long <see cref="GenerateVideoOperation.WaitForCompletionAsync(CancellationToken)"/> waits between polls when Veo names no delay. Google's docs poll every 10 s.</summary>
@@ -69,7 +93,16 @@ public sealed class VeoClientOptions
     /// <summary>A copy, so that a client is not affected by later changes to the instance it was given.</summary>
     internal VeoClientOptions Clone() => (VeoClientOptions)MemberwiseClone();
 
+    /// <summary>Fills in what the configuration may leave out: the Vertex AI project from the credentials.</summary>
+    internal void ApplyDefaults()
+    {
+        if (Backend == VeoBackend.VertexAi && string.IsNullOrWhiteSpace(ProjectId))
+        {
+            ProjectId = Internal.VertexCredentials.FindProjectId(this);
+        }
+    }
+
     /// <inheritdoc />
     public override string ToString()
-        => $"VeoClientOptions {{ Backend = {Backend}, BaseUrl = {BaseUrl?.ToString() ?? "(Google)"}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(none)" : "***")}, ProjectId = {ProjectId}, Location = {Location}, PollingInterval = {PollingInterval}, MaxRetries = {MaxRetries} }}";
+        => $"VeoClientOptions {{ Backend = {Backend}, BaseUrl = {BaseUrl?.ToString() ?? "(Google)"}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(none)" : "***")}, Credentials = {(Backend == VeoBackend.VertexAi ? Internal.VertexCredentials.Describe(this) : "(none)")}, ProjectId = {ProjectId}, Location = {Location}, PollingInterval = {PollingInterval}, MaxRetries = {MaxRetries} }}";
 }

@@ -42,6 +42,50 @@ public class VeoRequestFailedException : VeoException
     public bool IsTransient => Status is 0 or 408 or 429 or >= 500;
 }
 
+/// <summary>
+/// Veo does not serve the requested model (404 <c>NOT_FOUND</c> on the start call): it was retired, is not offered on
+/// this backend or in this region, or the id is misspelt. Repeating the call never helps, so it is never retried; pick
+/// another id from <see cref="VeoModels"/>.
+/// </summary>
+public class VeoModelUnavailableException : VeoRequestFailedException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="model">The model id that Veo does not serve.</param>
+    /// <param name="status">The HTTP status code (404).</param>
+    /// <param name="errorCode">Google's <c>error.status</c> (<c>NOT_FOUND</c>), when Veo sent one.</param>
+    /// <param name="message">What went wrong, including Google's <c>error.message</c>.</param>
+    public VeoModelUnavailableException(string model, int status, string? errorCode, string message)
+        : base(status, errorCode, message)
+    {
+        Model = model;
+    }
+
+    /// <summary>The model id that Veo does not serve.</summary>
+    public string Model { get; }
+}
+
+/// <summary>
+/// Vertex AI refused the client's credentials (401 after a token refresh), or no access token could be obtained from
+/// them. <see cref="CredentialSource"/> says where the client looked; the message never holds a key or a token.
+/// </summary>
+public class VeoAuthenticationException : VeoRequestFailedException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="credentialSource">Where the credentials came from, e.g. "the credentials file /etc/veo/key.json".</param>
+    /// <param name="status">The HTTP status code (401, or 0 when the token endpoint itself refused).</param>
+    /// <param name="errorCode">Google's <c>error.status</c>, such as <c>UNAUTHENTICATED</c>.</param>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="innerException">The cause, if any.</param>
+    public VeoAuthenticationException(string credentialSource, int status, string? errorCode, string message, Exception? innerException = null)
+        : base(status, errorCode, message, null, innerException)
+    {
+        CredentialSource = credentialSource;
+    }
+
+    /// <summary>Where the credentials came from (a description, never the secret).</summary>
+    public string CredentialSource { get; }
+}
+
 /// <summary>A finished generation was safety-filtered: Veo returned no video (see <see cref="GenerateVideoResult.Filtered"/>).</summary>
 public class VeoGenerationFilteredException : VeoException
 {

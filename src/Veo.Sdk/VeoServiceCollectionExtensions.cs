@@ -37,6 +37,7 @@ public static class VeoServiceCollectionExtensions
             options.Configure(configure);
         }
 
+        options.PostConfigure(o => o.ApplyDefaults());
         options.ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<VeoClientOptions>>(new VeoClientOptionsValidator(configSectionPath));
 

@@ -131,6 +131,16 @@ public sealed class DecisionTests
     }
 
     [Fact]
+    public void A_start_refused_for_an_unavailable_model_fails_the_task_naming_the_model()
+    {
+        var failed = Assert.IsType<Failed>(Single(Starting.Decide(new TaskFacts.StartRejected(404, "NOT_FOUND", "gone", null, false, VeoModels.Veo30), T0, Rules)));
+        Assert.Equal(VideoTaskErrorCodes.ModelUnavailable, failed.Error.Code);
+        Assert.Equal(VeoModels.Veo30, failed.Error.Details!["model"]);
+        Assert.Equal("404", failed.Error.Details["http_status"]);
+        Assert.Equal("NOT_FOUND", failed.Error.Details["error_code"]);
+    }
+
+    [Fact]
     public void Other_start_refusals_fail_the_task_naming_the_http_status_and_googles_code()
     {
         var failed = Assert.IsType<Failed>(Single(Starting.Decide(new TaskFacts.StartRejected(500, "INTERNAL", "boom", null, false), T0, Rules)));

@@ -45,6 +45,23 @@ public sealed class OutcomeTests(OutcomeEngine fixture) : IClassFixture<OutcomeE
     }
 
     [Fact]
+    public async Task A_model_veo_does_not_serve_fails_the_task_as_model_unavailable_without_a_retry()
+    {
+        var before = fixture.Simulator.GetStats();
+        var request = Request("a paper boat");
+        var task = await _service.SubmitAsync(request with { Veo = request.Veo with { Model = "veo-9.9-generate-preview" } });
+        var final = await _service.FinalStatusAsync(task.TaskId, Timeout);
+        Assert.Equal(VideoTaskState.Failure, final.State);
+        Assert.Equal(VideoTaskErrorCodes.ModelUnavailable, final.Error!.Code);
+        Assert.Equal("veo-9.9-generate-preview", final.Error.Details!["model"]);
+        Assert.Equal("404", final.Error.Details["http_status"]);
+        Assert.Contains("veo-9.9-generate-preview", final.Error.Message, StringComparison.Ordinal);
+        var after = fixture.Simulator.GetStats();
+        Assert.Equal(before.StartRequests + 1, after.StartRequests);
+        Assert.Equal(before.OperationsStarted, after.OperationsStarted);
+    }
+
+    [Fact]
     public async Task A_refused_start_fails_the_task_naming_the_http_status_and_error_code()
     {
         var before = fixture.Simulator.GetStats();

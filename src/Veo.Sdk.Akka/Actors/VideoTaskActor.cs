@@ -555,6 +555,8 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
 
         var rejected = failed.Cause switch
         {
+            VeoModelUnavailableException m => new TaskFacts.StartRejected(m.Status, m.ErrorCode, m.Message, null, false, UnavailableModel: m.Model),
+            VeoAuthenticationException a => new TaskFacts.StartRejected(a.Status, a.ErrorCode, a.Message, null, false, CredentialSource: a.CredentialSource),
             VeoRequestFailedException v => new TaskFacts.StartRejected(v.Status, v.ErrorCode, v.Message, v.RetryAfter, v.IsQuotaExceeded),
             ArgumentException a => new TaskFacts.StartRejected(400, "INVALID_ARGUMENT", a.Message, null, false),
             _ => new TaskFacts.StartRejected(0, null, failed.Cause.Message, null, false),
@@ -692,7 +694,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        PersistDecision(new TaskFacts.PollingGaveUp(httpStatus, errorCode, failed.Cause.Message, _failedPolls));
+        PersistDecision(new TaskFacts.PollingGaveUp(httpStatus, errorCode, failed.Cause.Message, _failedPolls, (failed.Cause as VeoAuthenticationException)?.CredentialSource));
     }
 
     // ---- result: download, then the generation row ----------------------------------------------------------------

@@ -46,7 +46,7 @@ internal static class TaskFacts
     /// <summary>Veo named the operation; <paramref name="AnsweredAt"/> is set when the answer comes from a start receipt found on recovery.</summary>
     public sealed record StartAccepted(string OperationName, DateTimeOffset? AnsweredAt = null);
 
-    public sealed record StartRejected(int HttpStatus, string? ErrorCode, string Message, TimeSpan? RetryAfter, bool IsQuotaExceeded);
+    public sealed record StartRejected(int HttpStatus, string? ErrorCode, string Message, TimeSpan? RetryAfter, bool IsQuotaExceeded, string? UnavailableModel = null, string? CredentialSource = null);
 
     public sealed record GenerationFiltered(int FilteredCount, IReadOnlyList<string> Reasons);
 
@@ -60,7 +60,7 @@ internal static class TaskFacts
 
     public sealed record QueueLimitReached;
 
-    public sealed record PollingGaveUp(int HttpStatus, string? ErrorCode, string Message, int FailedPolls);
+    public sealed record PollingGaveUp(int HttpStatus, string? ErrorCode, string Message, int FailedPolls, string? CredentialSource = null);
 
     public sealed record DownloadGaveUp(string Message);
 

@@ -59,6 +59,12 @@ internal static class VideoTaskDecisions
 
             TaskFacts.StartRejected { IsQuotaExceeded: true } q when state.Phase == TaskPhase.Starting =>
                 Decision.Persist(new QuotaDeferred(id, now + (q.RetryAfter is { } d && d > TimeSpan.Zero ? d : rules.DefaultQuotaRetryDelay), q.HttpStatus, q.ErrorCode, q.Message, now)),
+            TaskFacts.StartRejected { UnavailableModel: { } model } u when state.Phase == TaskPhase.Starting =>
+                Fail(id, now, VideoTaskErrorCodes.ModelUnavailable, $"Veo refused to start the generation: {u.Message}",
+                    new Dictionary<string, string>(HttpDetails(u.HttpStatus, u.ErrorCode, "start")) { ["model"] = model }),
+            TaskFacts.StartRejected { CredentialSource: { } source } a when state.Phase == TaskPhase.Starting =>
+                Fail(id, now, VideoTaskErrorCodes.AuthenticationFailed, $"Veo refused the credentials: {a.Message}",
+                    new Dictionary<string, string>(HttpDetails(a.HttpStatus, a.ErrorCode, "start")) { ["credential_source"] = source }),
             TaskFacts.StartRejected r when state.Phase == TaskPhase.Starting =>
                 Fail(id, now, VideoTaskErrorCodes.VeoRequestFailed, $"Veo refused to start the generation: {r.Message}", HttpDetails(r.HttpStatus, r.ErrorCode, "start")),
             TaskFacts.StartRejected => Decision.Nothing,
@@ -88,6 +94,9 @@ internal static class VideoTaskDecisions
                     $"The task waited longer than the queue time limit of {ql.TotalSeconds:0.###} s; it never reached Veo.",
                     new Dictionary<string, string> { ["limit_seconds"] = ql.TotalSeconds.ToString(CultureInfo.InvariantCulture) }),
 
+            TaskFacts.PollingGaveUp { CredentialSource: { } source } a when state.Phase == TaskPhase.Running =>
+                Fail(id, now, VideoTaskErrorCodes.AuthenticationFailed, $"Veo refused the credentials while polling the generation: {a.Message}",
+                    new Dictionary<string, string>(HttpDetails(a.HttpStatus, a.ErrorCode, "poll")) { ["credential_source"] = source }),
             TaskFacts.PollingGaveUp p when state.Phase == TaskPhase.Running =>
                 Fail(id, now, VideoTaskErrorCodes.VeoRequestFailed,
                     $"Polling Veo for the generation failed ({p.FailedPolls} failed poll(s) in a row): {p.Message}",

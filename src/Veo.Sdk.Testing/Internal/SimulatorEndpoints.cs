@@ -37,6 +37,12 @@ internal sealed class SimulatorEndpoints(VeoSimulatorState state)
             return;
         }
 
+        if (method == PredictLongRunning && state.RetiredModels.Contains(model))
+        {
+            await RefuseAsync(context, GoogleApiError.NotFound($"models/{model} is no longer available. Please migrate to a newer model."), isStart: true);
+            return;
+        }
+
         if (method != PredictLongRunning || !state.KnownModels.Contains(model))
         {
             await RefuseAsync(context, GoogleApiError.NotFound($"models/{model} is not found for API version v1beta, or is not supported for {(method.Length == 0 ? "this method" : method)}. Call ListModels to see the list of available models and their supported methods."), isStart: method == PredictLongRunning);
@@ -160,6 +166,12 @@ internal sealed class SimulatorEndpoints(VeoSimulatorState state)
             return;
         }
 
+        if (isStart && state.RetiredModels.Contains(model))
+        {
+            await RefuseAsync(context, GoogleApiError.NotFound($"Publisher Model `{resource}` is no longer available. Please migrate to a newer model."), isStart);
+            return;
+        }
+
         if (method is not (PredictLongRunning or FetchPredictOperation) || !state.KnownModels.Contains(model))
         {
             await RefuseAsync(context, GoogleApiError.NotFound($"Publisher Model `{resource}` not found."), isStart);
@@ -223,11 +235,34 @@ internal sealed class SimulatorEndpoints(VeoSimulatorState state)
             writer.WriteNumber("max_active", stats.MaxActive);
             writer.WriteNumber("start_requests", stats.StartRequests);
             writer.WriteNumber("rejected_starts", stats.RejectedStarts);
+            writer.WriteNumber("token_requests", stats.TokenRequests);
             writer.WriteEndObject();
         });
     }
 
     // POST /_simulator/reset
+    // POST /token (oauth2.googleapis.com/token): the JWT bearer grant of a service-account key
+    public async Task TokenAsync(HttpContext context)
+    {
+        if (!context.Request.HasFormContentType)
+        {
+            await WriteTokenAnswerAsync(context, 400, new Dictionary<string, object> { ["error"] = "invalid_request", ["error_description"] = "Expected application/x-www-form-urlencoded." });
+            return;
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var tokenUri = new Uri($"{context.Request.Scheme}://{context.Request.Host}/token");
+        var (status, body) = state.Tokens.Exchange(form["grant_type"].ToString(), form["assertion"].ToString(), tokenUri, state.Options.AccessTokenLifetime);
+        await WriteTokenAnswerAsync(context, status, body);
+    }
+
+    private static Task WriteTokenAnswerAsync(HttpContext context, int status, object body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.Headers.CacheControl = "no-store";
+        return context.Response.WriteAsJsonAsync(body, context.RequestAborted);
+    }
+
     public Task ResetAsync(HttpContext context)
     {
         state.Reset();
@@ -443,7 +478,13 @@ internal sealed class SimulatorEndpoints(VeoSimulatorState state)
 
         const string bearer = "Bearer ";
         var value = authorization.Count == 1 ? authorization[0]! : string.Empty;
-        return value.StartsWith(bearer, StringComparison.OrdinalIgnoreCase) && string.Equals(value[bearer.Length..].Trim(), state.Options.VertexAccessToken, StringComparison.Ordinal)
+        if (!value.StartsWith(bearer, StringComparison.OrdinalIgnoreCase))
+        {
+            return GoogleApiError.InvalidAccessToken();
+        }
+
+        var token = value[bearer.Length..].Trim();
+        return string.Equals(token, state.Options.VertexAccessToken, StringComparison.Ordinal) || state.Tokens.IsValid(token)
             ? null
             : GoogleApiError.InvalidAccessToken();
     }

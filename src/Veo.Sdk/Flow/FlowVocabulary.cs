@@ -40,7 +40,7 @@ public sealed class FlowVocabularyException : ArgumentException
 /// </summary>
 /// <param name="ModelKey">The key, normalised to lower case (e.g. <c>veo_3_1_t2v_portrait</c>).</param>
 /// <param name="GeminiModel">The Gemini API model id (e.g. <c>veo-3.1-generate-preview</c>).</param>
-/// <param name="VertexModel">The Vertex AI model id, or <see langword="null"/> when Vertex AI has none (Veo 3.1 Lite).</param>
+/// <param name="VertexModel">The Vertex AI model id, or <see langword="null"/> when Vertex AI has none.</param>
 /// <param name="AspectRatio"><c>9:16</c>, <c>16:9</c>, or <see langword="null"/> for Veo's default.</param>
 /// <param name="DurationSeconds">4, 6 or 8.</param>
 /// <param name="Resolution"><c>1080p</c> or <c>4k</c> for the matching keys, otherwise <see langword="null"/> (Veo's default, 720p).</param>
@@ -50,7 +50,7 @@ public sealed record FlowVideoSettings(string ModelKey, string GeminiModel, stri
     /// <summary>The model id to send to <paramref name="backend"/>.</summary>
     /// <param name="backend">The backend the request goes to.</param>
     /// <returns>The model id.</returns>
-    /// <exception cref="FlowVocabularyException">The key has no model on <paramref name="backend"/> (Veo 3.1 Lite on Vertex AI).</exception>
+    /// <exception cref="FlowVocabularyException">The key has no model on <paramref name="backend"/>.</exception>
     public string ModelFor(VeoBackend backend) => backend switch
     {
         VeoBackend.VertexAi => VertexModel ?? throw new FlowVocabularyException(
@@ -322,7 +322,7 @@ public static class FlowVocabulary
         {
             ("3.1", null) => (VeoModels.Veo31, VeoModels.Veo31Vertex),
             ("3.1", "fast") => (VeoModels.Veo31Fast, VeoModels.Veo31FastVertex),
-            ("3.1", "lite") => (VeoModels.Veo31Lite, null),
+            ("3.1", "lite") => (VeoModels.Veo31Lite, VeoModels.Veo31LiteVertex),
             ("3.0", null) => (VeoModels.Veo30, VeoModels.Veo30),
             ("3.0", "fast") => (VeoModels.Veo30Fast, VeoModels.Veo30Fast),
             ("2.0", null) => (VeoModels.Veo20, VeoModels.Veo20),

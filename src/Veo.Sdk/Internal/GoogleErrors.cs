@@ -127,8 +127,11 @@ internal static class GoogleErrors
         }
     }
 
-    /// <summary>Builds the exception for an error answer. <paramref name="what"/> names the call, e.g. "the start of a generation with model X".</summary>
-    public static VeoRequestFailedException FromResponse(int status, string? body, HttpResponseHeaders? headers, string what, Redactor redactor, DateTimeOffset now)
+    /// <summary>
+    /// Builds the exception for an error answer. <paramref name="what"/> names the call, e.g. "the start of a generation
+    /// with model X"; <paramref name="model"/> is that model for a start call, where a 404 can only mean the model.
+    /// </summary>
+    public static VeoRequestFailedException FromResponse(int status, string? body, HttpResponseHeaders? headers, string what, Redactor redactor, DateTimeOffset now, string? model = null)
     {
         var error = TryParseError(body);
         var retryAfter = GetRequestedDelay(error, headers, now);
@@ -140,6 +143,11 @@ internal static class GoogleErrors
         if (retryAfter is { } delay)
         {
             text += $" (retry after {delay.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s)";
+        }
+
+        if (status == 404 && model is not null)
+        {
+            return new VeoModelUnavailableException(model, status, error?.Status, redactor.Redact(text + $" — Veo does not serve the model {model}; choose another (see VeoModels)."));
         }
 
         return new VeoRequestFailedException(status, error?.Status, redactor.Redact(text), retryAfter);

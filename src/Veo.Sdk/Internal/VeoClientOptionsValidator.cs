@@ -41,12 +41,12 @@ internal sealed class VeoClientOptionsValidator(string? sectionPath) : IValidate
         {
             if (string.IsNullOrWhiteSpace(options.ProjectId))
             {
-                failures.Add($"{Key(sectionPath, nameof(VeoClientOptions.ProjectId))} is required for the Vertex AI backend ({EnvVar(sectionPath, nameof(VeoClientOptions.ProjectId))}); set it in configuration or in code.");
+                failures.Add($"{Key(sectionPath, nameof(VeoClientOptions.ProjectId))} is required for the Vertex AI backend when the credentials name no project ({EnvVar(sectionPath, nameof(VeoClientOptions.ProjectId))}, or GOOGLE_CLOUD_PROJECT); set it in configuration or in code.");
             }
 
-            if (options.AccessTokenProvider is null)
+            if (options.CredentialsFile is { Length: > 0 } file && !File.Exists(file))
             {
-                failures.Add($"VeoClientOptions.AccessTokenProvider is required for the Vertex AI backend; set it in code (AddVeoClient(o => o.AccessTokenProvider = ...)), it cannot come from configuration.");
+                failures.Add($"{Key(sectionPath, nameof(VeoClientOptions.CredentialsFile))} names a file that does not exist: {file} ({EnvVar(sectionPath, nameof(VeoClientOptions.CredentialsFile))}).");
             }
 
             if (string.IsNullOrWhiteSpace(options.Location) || !options.Location.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))

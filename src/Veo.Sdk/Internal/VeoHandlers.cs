@@ -7,7 +7,7 @@ namespace Veo.Sdk.Internal;
 /// Signs every attempt (it sits inside the retry loop) with the Gemini API key or the Vertex AI bearer token — but
 /// only for requests to the API's own origin, so a redirect to a storage host never receives the credentials.
 /// </summary>
-internal sealed class VeoAuthenticationHandler(VeoClientOptions options) : DelegatingHandler
+internal sealed class VeoAuthenticationHandler(VeoClientOptions options, VertexCredentials credentials) : DelegatingHandler
 {
     public const string ApiKeyHeader = "x-goog-api-key";
 
@@ -19,10 +19,25 @@ internal sealed class VeoAuthenticationHandler(VeoClientOptions options) : Deleg
         {
             if (options.Backend == VeoBackend.VertexAi)
             {
-                var provider = options.AccessTokenProvider
-                    ?? throw new InvalidOperationException("VeoClientOptions.AccessTokenProvider is required for the Vertex AI backend.");
-                var token = await provider(cancellationToken).ConfigureAwait(false);
+                var token = await credentials.GetTokenAsync(cancellationToken).ConfigureAwait(false);
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                if (response.StatusCode != System.Net.HttpStatusCode.Unauthorized)
+                {
+                    return response;
+                }
+
+                // A token can die before its expiry (revoked, rotated, a clock ahead of Google's): refresh once and send
+                // again. A 401 means Google refused the call, so a start repeated here cannot start a second generation.
+                var refreshed = await credentials.RefreshAsync(token, cancellationToken).ConfigureAwait(false);
+                if (string.Equals(refreshed, token, StringComparison.Ordinal))
+                {
+                    return response;
+                }
+
+                response.Dispose();
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", refreshed);
+                return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             }
             else if (!string.IsNullOrEmpty(options.ApiKey))
             {

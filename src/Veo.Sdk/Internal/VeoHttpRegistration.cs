@@ -32,6 +32,7 @@ internal static class VeoHttpRegistration
         services.AddHttpClient(DownloadClientName)
             .ConfigureVeoPipeline(VeoCallKind.Download, getOptions, primaryHandler);
         services.TryAddSingleton(_ => CreateRefitSettings());
+        services.TryAddSingleton(sp => new VertexCredentials(getOptions(sp)));
         services.TryAddTransient<VeoHttpApis>();
         services.TryAddSingleton(sp => new VeoMetrics(sp.GetService<IMeterFactory>()));
     }
@@ -81,14 +82,16 @@ internal static class VeoHttpRegistration
             builder.AddHttpMessageHandler(() => new FollowRedirectsHandler());
         }
 
-        builder.AddHttpMessageHandler(sp => new VeoAuthenticationHandler(getOptions(sp)));
+        builder.AddHttpMessageHandler(sp => new VeoAuthenticationHandler(getOptions(sp), sp.GetRequiredService<VertexCredentials>()));
         return builder;
     }
 }
 
 /// <summary>The three HTTP entry points a <see cref="VeoClient"/> uses.</summary>
-internal sealed class VeoHttpApis(IHttpClientFactory httpClientFactory, RefitSettings refitSettings)
+internal sealed class VeoHttpApis(IHttpClientFactory httpClientFactory, RefitSettings refitSettings, VertexCredentials credentials)
 {
+    public VertexCredentials Credentials { get; } = credentials;
+
     public IVeoStartApi Start { get; } = RestService.For<IVeoStartApi>(httpClientFactory.CreateClient(VeoHttpRegistration.StartClientName), refitSettings);
 
     public IVeoPollApi Poll { get; } = RestService.For<IVeoPollApi>(httpClientFactory.CreateClient(VeoHttpRegistration.PollClientName), refitSettings);
