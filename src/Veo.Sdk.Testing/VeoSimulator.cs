@@ -112,6 +112,30 @@ public sealed class VeoSimulator : IAsyncDisposable
     /// <inheritdoc cref="VeoSimulatorState.AddServiceAccount"/>
     public void AddServiceAccount(string clientEmail, System.Security.Cryptography.RSA publicKey) => _state.AddServiceAccount(clientEmail, publicKey);
 
+    /// <summary>
+    /// Makes a throwaway service account that this simulator knows: a fresh RSA key, registered here, written out as the
+    /// key file JSON the Cloud console gives, with its <c>token_uri</c> pointing at <see cref="TokenUri"/>. Write it to a
+    /// file for <c>GOOGLE_APPLICATION_CREDENTIALS</c> or <c>Veo:CredentialsFile</c>, or pass it as <c>Veo:CredentialsJson</c>.
+    /// </summary>
+    /// <param name="clientEmail">The service account's e-mail.</param>
+    /// <param name="projectId">The project the key names (<c>project_id</c>).</param>
+    /// <returns>The key file's JSON, private key included.</returns>
+    public string CreateServiceAccountKey(string clientEmail = "veo-tests@simulated-project.iam.gserviceaccount.com", string projectId = "simulated-project")
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        AddServiceAccount(clientEmail, key);
+        return System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["type"] = "service_account",
+            ["project_id"] = projectId,
+            ["private_key_id"] = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)),
+            ["private_key"] = key.ExportPkcs8PrivateKeyPem() + "\n",
+            ["client_email"] = clientEmail,
+            ["client_id"] = "100000000000000000001",
+            ["token_uri"] = TokenUri.ToString(),
+        });
+    }
+
     /// <inheritdoc cref="VeoSimulatorState.RevokeServiceAccount"/>
     public void RevokeServiceAccount(string clientEmail) => _state.RevokeServiceAccount(clientEmail);
 

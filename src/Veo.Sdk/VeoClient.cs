@@ -85,6 +85,27 @@ public class VeoClient : IVeoClient
     /// <summary>The backend this client talks to.</summary>
     public virtual VeoBackend Backend => _options.Backend;
 
+    /// <summary>
+    /// Where this client's Vertex AI credentials come from, in words (never the secret), e.g. "the credentials file
+    /// /secrets/veo.json (Veo:CredentialsFile)"; <see langword="null"/> on the Gemini API.
+    /// </summary>
+    public virtual string? CredentialSource => _options.Backend == VeoBackend.VertexAi ? _apis.Credentials.Source : null;
+
+    /// <summary>
+    /// Obtains an access token the way every Vertex AI call does (from the cache while it is fresh), to tell at start-up or
+    /// in a readiness probe whether the credentials work. Does nothing on the Gemini API.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>A task that completes when a token was obtained.</returns>
+    /// <exception cref="VeoAuthenticationException">No token could be obtained; the message names the credential source.</exception>
+    public virtual async Task EnsureCredentialsAsync(CancellationToken cancellationToken = default)
+    {
+        if (_options.Backend == VeoBackend.VertexAi)
+        {
+            await _apis.Credentials.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <inheritdoc />
     public virtual async Task<GenerateVideoOperation> StartGenerateVideoAsync(GenerateVideoRequest request, CancellationToken cancellationToken = default)
     {

@@ -5,7 +5,7 @@ namespace ReferenceService.Tests;
 /// <summary>
 /// The real backends are a configuration change away: the same service against a standalone simulator speaking the Gemini
 /// API (<c>Veo:Backend=GeminiApi</c>, <c>Veo:BaseUrl</c>, <c>Veo:ApiKey</c>) or Vertex AI (<c>Veo:Backend=VertexAi</c>,
-/// <c>Veo:ProjectId</c>, <c>Veo:Location</c>, <c>Veo:AccessToken</c>).
+/// a service-account key in <c>Veo:CredentialsFile</c>, or a quick-try <c>Veo:AccessToken</c>).
 /// </summary>
 public sealed class BackendSpecs : IAsyncLifetime
 {
@@ -66,5 +66,62 @@ public sealed class BackendSpecs : IAsyncLifetime
         Assert.Equal("FAILURE", done.State());
         Assert.Equal("VEO_REQUEST_FAILED", done.GetProperty("error").GetProperty("code").GetString());
         Assert.Equal(0, _veo.GetStats().OperationsStarted);
+    }
+
+    [Fact]
+    public async Task Should_sign_in_with_a_service_account_key_and_take_the_project_from_it_when_on_vertex()
+    {
+        // arrange: no token and no project in configuration, only the key file
+        var keyFile = System.IO.Path.Combine(_data.Path, "service-account.json");
+        await File.WriteAllTextAsync(keyFile, _veo.CreateServiceAccountKey("reference@key-project.iam.gserviceaccount.com", "key-project"));
+        await using var service = await ServiceHost.StartAsync(_data.Path, new Dictionary<string, string?>
+        {
+            ["Veo:Backend"] = "VertexAi",
+            ["Veo:BaseUrl"] = _veo.BaseUrl.ToString(),
+            ["Veo:CredentialsFile"] = keyFile,
+        });
+
+        // act
+        var taskId = await service.Client.SubmitAsync(Api.SeedRequest(adId: 97, modelKey: "veo_3_1_t2v_fast_portrait"));
+        var done = await service.Client.WaitForSuccessAsync(taskId);
+
+        var ready = await service.Client.GetFromJsonElementAsync("/health/ready");
+
+        // assert
+        Assert.Contains("projects/key-project/locations/us-central1/", done.GetProperty("result").GetProperty("operation_name").GetString());
+        Assert.Equal(1, _veo.GetStats().TokenRequests);
+        var credentials = ready.GetProperty("checks").GetProperty("veo-credentials");
+        Assert.Equal("Healthy", credentials.GetProperty("status").GetString());
+        Assert.Contains(keyFile, credentials.GetProperty("data").GetProperty("credential_source").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_fail_the_task_as_authentication_failed_naming_the_key_file_when_the_key_is_revoked()
+    {
+        // arrange
+        var keyFile = System.IO.Path.Combine(_data.Path, "revoked.json");
+        await File.WriteAllTextAsync(keyFile, _veo.CreateServiceAccountKey("revoked@key-project.iam.gserviceaccount.com", "key-project"));
+        _veo.RevokeServiceAccount("revoked@key-project.iam.gserviceaccount.com");
+        await using var service = await ServiceHost.StartAsync(_data.Path, new Dictionary<string, string?>
+        {
+            ["Veo:Backend"] = "VertexAi",
+            ["Veo:BaseUrl"] = _veo.BaseUrl.ToString(),
+            ["Veo:CredentialsFile"] = keyFile,
+        }, unhealthyCheckAllowed: "veo-credentials");
+
+        // act
+        var taskId = await service.Client.SubmitAsync(Api.SeedRequest(adId: 98));
+        var done = await service.Client.WaitForFinalAsync(taskId);
+
+        // assert
+        Assert.Equal("FAILURE", done.State());
+        var error = done.GetProperty("error");
+        Assert.Equal("AUTHENTICATION_FAILED", error.GetProperty("code").GetString());
+        Assert.Contains(keyFile, error.GetRawText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("PRIVATE KEY", error.GetRawText(), StringComparison.Ordinal);
+        Assert.Equal(0, _veo.GetStats().StartRequests);
+        using var ready = await service.Client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Contains("invalid_grant", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }

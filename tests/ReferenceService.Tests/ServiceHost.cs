@@ -36,7 +36,8 @@ public sealed class ServiceHost : IAsyncDisposable
     /// <summary>Starts a host and waits until it reports ready.</summary>
     /// <param name="dataDirectory">Where the journal, the generation table and the videos go.</param>
     /// <param name="settings">Configuration on top of appsettings.json (same keys as environment variables with ':' ).</param>
-    public static async Task<ServiceHost> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string?> settings)
+    /// <param name="unhealthyCheckAllowed">A readiness check that a test expects to fail (ready means every other one passes).</param>
+    public static async Task<ServiceHost> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string?> settings, string? unhealthyCheckAllowed = null)
     {
         var factory = new Factory(dataDirectory, settings);
         try
@@ -44,7 +45,7 @@ public sealed class ServiceHost : IAsyncDisposable
             await Task.Run(factory.StartServer);
             var client = new HttpClient { BaseAddress = ListeningAddress(factory.Services), Timeout = TimeSpan.FromSeconds(120) };
             var host = new ServiceHost(factory, client);
-            await host.WaitUntilReadyAsync();
+            await host.WaitUntilReadyAsync(unhealthyCheckAllowed);
             return host;
         }
         catch
@@ -71,15 +72,23 @@ public sealed class ServiceHost : IAsyncDisposable
         return new Uri(address);
     }
 
-    private async Task WaitUntilReadyAsync()
+    private async Task WaitUntilReadyAsync(string? unhealthyCheckAllowed)
     {
         var last = "no answer";
         await Eventually.Async(
             async () =>
             {
                 using var response = await Client.GetAsync(new Uri("/health/ready", UriKind.Relative));
-                last = $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}";
-                return response.StatusCode == HttpStatusCode.OK;
+                var body = await response.Content.ReadAsStringAsync();
+                last = $"{(int)response.StatusCode}: {body}";
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return true;
+                }
+
+                return unhealthyCheckAllowed is not null
+                    && System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("checks").EnumerateObject()
+                        .All(c => c.Name == unhealthyCheckAllowed || c.Value.GetProperty("status").GetString() == "Healthy");
             },
             TimeSpan.FromSeconds(90),
             () => $"the service to become ready (last answer {last})");

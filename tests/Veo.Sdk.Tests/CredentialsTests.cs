@@ -11,7 +11,6 @@ namespace Veo.Sdk.Tests;
 public sealed class CredentialsTests : IAsyncLifetime
 {
     private const string ClientEmail = "veo-runner@key-project.iam.gserviceaccount.com";
-    private readonly RSA _key = RSA.Create(2048);
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("veo-credentials-");
     private VeoSimulator _simulator = null!;
 
@@ -20,14 +19,12 @@ public sealed class CredentialsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _simulator = await VeoSimulator.StartAsync(new VeoSimulatorOptions { Latency = TimeSpan.FromMilliseconds(400) });
-        _simulator.AddServiceAccount(ClientEmail, _key);
-        await File.WriteAllTextAsync(KeyFile, ServiceAccountKeyJson(_key, _simulator.TokenUri));
+        await File.WriteAllTextAsync(KeyFile, _simulator.CreateServiceAccountKey(ClientEmail, "key-project"));
     }
 
     public async Task DisposeAsync()
     {
         await _simulator.DisposeAsync();
-        _key.Dispose();
         _folder.Delete(recursive: true);
     }
 
@@ -104,9 +101,11 @@ public sealed class CredentialsTests : IAsyncLifetime
     [Fact]
     public async Task Should_refuse_a_key_signed_by_another_private_key()
     {
-        // arrange: a key file whose private key Google never registered
+        // arrange: the same service account, but a private key Google never registered for it
         using var stranger = RSA.Create(2048);
-        var json = ServiceAccountKeyJson(stranger, _simulator.TokenUri);
+        var key = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(KeyFile))!;
+        key["private_key"] = stranger.ExportPkcs8PrivateKeyPem();
+        var json = JsonSerializer.Serialize(key);
         var client = new VeoClient(Options(o => o.CredentialsJson = json));
 
         // act
@@ -148,18 +147,4 @@ public sealed class CredentialsTests : IAsyncLifetime
         credentials(options);
         return options;
     }
-
-    /// <summary>A service-account key file as the Cloud console writes one, with its token endpoint pointed at the simulator.</summary>
-    internal static string ServiceAccountKeyJson(RSA key, Uri tokenUri, string clientEmail = ClientEmail, string projectId = "key-project")
-        => JsonSerializer.Serialize(new Dictionary<string, string>
-        {
-            ["type"] = "service_account",
-            ["project_id"] = projectId,
-            ["private_key_id"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20)),
-            ["private_key"] = key.ExportPkcs8PrivateKeyPem() + "\n",
-            ["client_email"] = clientEmail,
-            ["client_id"] = "1234567890",
-            ["auth_uri"] = "https://accounts.google.com/o/oauth2/auth",
-            ["token_uri"] = tokenUri.ToString(),
-        });
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ReferenceService.Generation;
 using ReferenceService.Http;
+using Veo.Sdk.Akka.Hosting;
 
 namespace ReferenceService.Extensions;
 
@@ -27,7 +28,8 @@ public static class ApiExtensions
         services.AddScoped<GenerationSubmitter>();
 
         // The engine registers Akka.Hosting's own probes (actor system, cluster membership, journal and its database).
-        services.AddHealthChecks();
+        services.AddHealthChecks()
+            .AddCheck<VeoCredentialsHealthCheck>("veo-credentials", tags: [VeoGenerationHealthChecks.ReadyTag]);
         return services;
     }
 }

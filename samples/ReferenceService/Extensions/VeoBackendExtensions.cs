@@ -14,7 +14,7 @@ public enum VeoServiceBackend
     /// <summary>The Gemini API (or any server speaking it, via <c>Veo:BaseUrl</c>).</summary>
     GeminiApi = 1,
 
-    /// <summary>Vertex AI (<c>Veo:ProjectId</c>, <c>Veo:Location</c>, <c>Veo:AccessToken</c>).</summary>
+    /// <summary>Vertex AI (<c>Veo:ProjectId</c>, <c>Veo:Location</c>, and <c>Veo:CredentialsFile</c> or Application Default Credentials).</summary>
     VertexAi = 2,
 }
 
@@ -48,7 +48,7 @@ public static class VeoBackendExtensions
     private const string SectionName = "Veo";
 
     // Keys of the "Veo" section that belong to this service, not to VeoClientOptions (whose Backend enum has no Simulator).
-    private static readonly string[] ServiceOnlyKeys = ["Backend", "Simulator", "AccessToken"];
+    private static readonly string[] ServiceOnlyKeys = ["Backend", "Simulator"];
 
     /// <summary>
     /// Registers the real <see cref="VeoClient"/> against the configured backend. With <c>Veo:Backend=Simulator</c> (the default)
@@ -110,19 +110,14 @@ public static class VeoBackendExtensions
             return;
         }
 
+        // On Vertex AI the client authenticates itself: Veo:CredentialsFile or Veo:CredentialsJson, else Application
+        // Default Credentials; Veo:AccessToken (a token pasted from gcloud, about an hour long) is for quick tries only.
         var clientBackend = backend is VeoServiceBackend.VertexAi ? VeoBackend.VertexAi : VeoBackend.GeminiApi;
-        var accessToken = section["AccessToken"];
         builder.Services.AddVeoClient(
             options =>
             {
                 clientSettings.Bind(options);
                 options.Backend = clientBackend;
-                if (clientBackend is VeoBackend.VertexAi && !string.IsNullOrWhiteSpace(accessToken))
-                {
-                    // A token from `gcloud auth print-access-token` lives about an hour; long-running services should plug
-                    // in a refreshing provider instead.
-                    options.AccessTokenProvider = _ => ValueTask.FromResult(accessToken);
-                }
             },
             configSectionPath: null);
         builder.Services.AddSingleton(new VeoBackendInfo(backend, clientBackend));

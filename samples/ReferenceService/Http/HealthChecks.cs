@@ -1,9 +1,36 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Veo.Sdk;
 using Veo.Sdk.Akka.Hosting;
 
 namespace ReferenceService.Http;
+
+/// <summary>
+/// Ready when the Veo client can obtain a Vertex AI access token; reports where its credentials come from, never the
+/// secret. Always healthy on the Gemini API and the simulator, which need no token.
+/// </summary>
+public sealed class VeoCredentialsHealthCheck(VeoClient client) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var data = new Dictionary<string, object> { ["backend"] = client.Backend.ToString() };
+        if (client.CredentialSource is { } source)
+        {
+            data["credential_source"] = source;
+        }
+
+        try
+        {
+            await client.EnsureCredentialsAsync(cancellationToken);
+            return HealthCheckResult.Healthy(client.CredentialSource is null ? "No token needed." : "An access token was obtained.", data);
+        }
+        catch (VeoAuthenticationException exception)
+        {
+            return HealthCheckResult.Unhealthy(exception.Message, data: data);
+        }
+    }
+}
 
 /// <summary>
 /// Maps <c>/health/live</c> (the actor system answers) and <c>/health/ready</c> (this node has joined its cluster, the
