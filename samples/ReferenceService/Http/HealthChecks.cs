@@ -91,9 +91,9 @@ public static class HealthEndpoints
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
-            .WithName("Liveness").WithSummary("Whether the process answers").WithTags("Health");
+            .AllowAnonymous().WithName("Liveness").WithSummary("Whether the process answers").WithTags("Health");
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync })
-            .WithName("Readiness").WithSummary("Whether the cluster is up and the journal reachable").WithTags("Health");
+            .AllowAnonymous().WithName("Readiness").WithSummary("Whether the cluster is up and the journal reachable").WithTags("Health");
         return app;
     }
 
