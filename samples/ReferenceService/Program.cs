@@ -1,3 +1,4 @@
+using ReferenceService.Callers;
 using ReferenceService.Endpoints;
 using ReferenceService.Extensions;
 using ReferenceService.Http;
@@ -12,6 +13,7 @@ await builder.AddVeoBackendAsync();
 builder.Services.AddVeoGenerationEngine(builder.Configuration);
 
 // The HTTP surface: snake_case JSON, problem details, validation, rate limit, batches, health, docs, CORS, telemetry.
+builder.Services.AddCallers(builder.Configuration);
 builder.Services.AddGenerationApi(builder.Configuration);
 builder.Services.AddApiDocumentation();
 builder.Services.AddFrontendCors(builder.Configuration);
@@ -26,6 +28,7 @@ app.UseDeprecationHeaders();
 app.UseWebSockets();
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseCallers();
 
 app.MapGenerationEndpoints();
 app.MapTaskEndpoints();

@@ -3,6 +3,7 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using ReferenceService.Callers;
 using ReferenceService.Contracts;
 using ReferenceService.Generation;
 using Veo.Sdk.Akka;
@@ -45,9 +46,10 @@ public static class TaskEndpoints
         [FromRoute(Name = "task_id")] string taskId,
         HttpContext context,
         IVideoGenerationService engine,
+        CallerAccess access,
         ApiLinks links)
     {
-        var status = await FindAsync(engine, taskId, context.RequestAborted);
+        var status = await access.CanSeeAsync(context, CallerAccess.TaskKind, taskId) ? await FindAsync(engine, taskId, context.RequestAborted) : null;
         return status is null
             ? TaskNotFound(taskId)
             : TypedResults.Ok(status.ToResponse(id => links.VideoUrl(context.Request, id)));
@@ -58,9 +60,10 @@ public static class TaskEndpoints
         [FromHeader(Name = "Last-Event-ID")] string? lastEventId,
         HttpContext context,
         IVideoGenerationService engine,
+        CallerAccess access,
         ApiLinks links)
     {
-        var current = await FindAsync(engine, taskId, context.RequestAborted);
+        var current = await access.CanSeeAsync(context, CallerAccess.TaskKind, taskId) ? await FindAsync(engine, taskId, context.RequestAborted) : null;
         if (current is null)
         {
             return TaskNotFound(taskId);
@@ -105,9 +108,10 @@ public static class TaskEndpoints
     private static async Task<Results<Ok<CancelTaskResponse>, ProblemHttpResult>> CancelAsync(
         [FromRoute(Name = "task_id")] string taskId,
         HttpContext context,
-        IVideoGenerationService engine)
+        IVideoGenerationService engine,
+        CallerAccess access)
     {
-        if (!TaskIds.IsWellFormed(taskId))
+        if (!TaskIds.IsWellFormed(taskId) || !await access.CanSeeAsync(context, CallerAccess.TaskKind, taskId))
         {
             return TaskNotFound(taskId);
         }
@@ -133,9 +137,10 @@ public static class TaskEndpoints
         HttpContext context,
         IVideoGenerationService engine,
         BatchStore batches,
+        CallerAccess access,
         ApiLinks links)
     {
-        if (!TaskIds.IsWellFormed(batchId) || await batches.GetAsync(batchId, context.RequestAborted) is not { } batch)
+        if (!TaskIds.IsWellFormed(batchId) || !await access.CanSeeAsync(context, CallerAccess.BatchKind, batchId) || await batches.GetAsync(batchId, context.RequestAborted) is not { } batch)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Batch not found", detail: $"There is no batch '{Shorten(batchId)}'.");
         }

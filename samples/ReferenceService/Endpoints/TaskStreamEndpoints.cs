@@ -6,6 +6,7 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using ReferenceService.Callers;
 using ReferenceService.Extensions;
 using ReferenceService.Generation;
 using ReferenceService.Http;
@@ -40,6 +41,7 @@ public static partial class TaskStreamEndpoints
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> AcceptAsync(
         HttpContext context,
         IVideoGenerationService engine,
+        CallerAccess access,
         ApiLinks links,
         IOptions<JsonOptions> jsonOptions,
         IOptions<ApiOptions> apiOptions,
@@ -62,6 +64,7 @@ public static partial class TaskStreamEndpoints
         var connection = new Connection(
             socket,
             engine,
+            taskId => access.CanSeeAsync(context, CallerAccess.TaskKind, taskId),
             id => links.VideoUrl(context.Request, id),
             jsonOptions.Value.SerializerOptions,
             apiOptions.Value.MaxWebSocketSubscriptions,
@@ -79,6 +82,7 @@ public static partial class TaskStreamEndpoints
     private sealed partial class Connection(
         WebSocket socket,
         IVideoGenerationService engine,
+        Func<string, Task<bool>> canSee,
         Func<long, string> videoUrl,
         JsonSerializerOptions json,
         int maxSubscriptions,
@@ -208,7 +212,7 @@ public static partial class TaskStreamEndpoints
         {
             try
             {
-                if (await TaskEndpoints.FindAsync(engine, taskId, watch.Token) is null)
+                if (!await canSee(taskId) || await TaskEndpoints.FindAsync(engine, taskId, watch.Token) is null)
                 {
                     await SendErrorAsync(taskId, "TASK_NOT_FOUND", $"There is no task '{TaskEndpoints.Shorten(taskId)}'.", watch.Token);
                     return;

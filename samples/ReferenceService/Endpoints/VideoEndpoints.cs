@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
+using ReferenceService.Callers;
 using ReferenceService.Contracts;
 using ReferenceService.Generation;
 using Veo.Sdk.Akka.Storage;
@@ -15,6 +17,9 @@ public static class VideoEndpoints
         app.MapGet("/api/v1/videos/{generation_id:long}", StreamVideoAsync)
             .WithTags("Videos")
             .WithName("GetVideo")
+            .AllowAnonymous()
+            .WithDescription("With API keys configured, result.video_url carries its own expiring signature (expires, sig), so no key header is needed; " +
+                             "without a valid signature the creator's (or an admin's) key is required.")
             .WithSummary("The generated MP4 (range requests supported, so browsers can seek); result.video_url points here")
             .Produces(StatusCodes.Status200OK, contentType: "video/mp4")
             .Produces(StatusCodes.Status206PartialContent, contentType: "video/mp4")
@@ -32,9 +37,12 @@ public static class VideoEndpoints
         [FromRoute(Name = "generation_id")] long generationId,
         HttpContext context,
         IGenerationStore generations,
-        IVideoStore videos)
+        IVideoStore videos,
+        CallerAccess access,
+        VideoUrlSigner signer)
     {
-        if (await generations.GetAsync(generationId, context.RequestAborted) is not { } generation)
+        if (await generations.GetAsync(generationId, context.RequestAborted) is not { } generation
+            || (access.KeysRequired && !signer.IsValid(context.Request) && !await CallerOwnsAsync(context, access, generation.TaskId)))
         {
             return VideoNotFound(generationId);
         }
@@ -61,6 +69,7 @@ public static class VideoEndpoints
         [FromQuery] int? limit,
         HttpContext context,
         IGenerationStore generations,
+        CallerAccess access,
         ApiLinks links)
     {
         if (limit is < 1 or > 1000)
@@ -69,8 +78,30 @@ public static class VideoEndpoints
         }
 
         var records = await generations.ListByAdAsync(adId, limit ?? 100, context.RequestAborted);
-        var items = records.Select(record => record.ToResponse(id => links.VideoUrl(context.Request, id))).ToArray();
+        var visible = new List<GenerationRecord>(records.Count);
+        foreach (var record in records)
+        {
+            if (await access.CanSeeAsync(context, CallerAccess.TaskKind, record.TaskId))
+            {
+                visible.Add(record);
+            }
+        }
+
+        var items = visible.Select(record => record.ToResponse(id => links.VideoUrl(context.Request, id))).ToArray();
         return TypedResults.Ok(new AdGenerationsResponse(adId, items));
+    }
+
+    /// <summary>Without a signature, an authenticated caller may still fetch its own video (an expired link, a script).</summary>
+    private static async Task<bool> CallerOwnsAsync(HttpContext context, CallerAccess access, string taskId)
+    {
+        var result = await context.AuthenticateAsync(ApiKeyAuthenticationHandler.SchemeName);
+        if (!result.Succeeded)
+        {
+            return false;
+        }
+
+        context.User = result.Principal;
+        return await access.CanSeeAsync(context, CallerAccess.TaskKind, taskId);
     }
 
     private static ProblemHttpResult VideoNotFound(long generationId)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using ReferenceService.Callers;
 using ReferenceService.Contracts;
 using ReferenceService.Http;
 using Veo.Sdk.Akka;
@@ -45,6 +46,7 @@ public sealed partial class GenerationSubmitter(
     GenerationRequestValidator validator,
     SubmitRateLimiter rateLimiter,
     BatchStore batches,
+    CallerAccess access,
     IOptions<ApiOptions> apiOptions,
     ILogger<GenerationSubmitter> logger)
 {
@@ -69,6 +71,13 @@ public sealed partial class GenerationSubmitter(
         {
             request = request with { TaskId = TaskIds.FromIdempotencyKey("task", client, idempotencyKey) };
         }
+        else if (access.KeysRequired)
+        {
+            request = request with { TaskId = TaskIds.New() };
+        }
+
+        // The owner is recorded before the task exists, so no moment shows it to every caller.
+        await access.ClaimAsync(context, CallerAccess.TaskKind, request.TaskId ?? "");
 
         SubmitResult result;
         try
@@ -135,6 +144,12 @@ public sealed partial class GenerationSubmitter(
         if (idempotencyKey is not null && await batches.GetAsync(batchId, context.RequestAborted) is { } earlier && earlier.TaskIds.Count != items.Count)
         {
             return KeyReused(idempotencyKey);   // the same items compare below, task by task; a different count cannot be the same batch
+        }
+
+        await access.ClaimAsync(context, CallerAccess.BatchKind, batchId);
+        for (var index = 0; index < requests.Length; index++)
+        {
+            await access.ClaimAsync(context, CallerAccess.TaskKind, TaskIds.ForBatchItem(batchId, index));
         }
 
         var results = new List<SubmitResult>(items.Count);

@@ -7,7 +7,7 @@ using Veo.Sdk.Akka.Storage;
 namespace ReferenceService.Generation;
 
 /// <summary>Builds the links this service hands out, absolute so that a frontend on another origin can use them as they are.</summary>
-public sealed class ApiLinks(IOptions<ApiOptions> options)
+public sealed class ApiLinks(IOptions<ApiOptions> options, ReferenceService.Callers.VideoUrlSigner signer, IOptions<ReferenceService.Callers.CallerOptions> callers)
 {
     public const string ApiRoot = "/api/v1/settings/ai/veo";
 
@@ -28,7 +28,12 @@ public sealed class ApiLinks(IOptions<ApiOptions> options)
         return $"{request.Scheme}://{request.Host}{request.PathBase}{path}";
     }
 
-    public string VideoUrl(HttpRequest request, long generationId) => Absolute(request, VideoPath(generationId));
+    /// <summary>The video's URL; signed and expiring when API keys are required, so a plain video tag can still play it.</summary>
+    public string VideoUrl(HttpRequest request, long generationId)
+    {
+        var path = VideoPath(generationId);
+        return callers.Value.KeysRequired ? Absolute(request, path) + signer.Sign(path) : Absolute(request, path);
+    }
 }
 
 /// <summary>Turns the engine's vocabulary into the wire shapes.</summary>

@@ -42,9 +42,9 @@ public static class HealthEndpoints
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains(VeoGenerationHealthChecks.LiveTag), ResponseWriter = WriteAsync })
-            .WithName("Liveness").WithSummary("Whether the actor system answers").WithTags("Health");
+            .AllowAnonymous().WithName("Liveness").WithSummary("Whether the actor system answers").WithTags("Health");
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(VeoGenerationHealthChecks.ReadyTag), ResponseWriter = WriteAsync })
-            .WithName("Readiness").WithSummary("Whether this node has joined its cluster and the journal and its database answer").WithTags("Health");
+            .AllowAnonymous().WithName("Readiness").WithSummary("Whether this node has joined its cluster and the journal and its database answer").WithTags("Health");
         return app;
     }
 

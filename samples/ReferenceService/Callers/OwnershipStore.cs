@@ -1,0 +1,107 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Veo.Sdk.Akka.Hosting;
+
+namespace ReferenceService.Callers;
+
+/// <summary>
+/// Who created which task and batch, in a table of the service's own (the engine's) database, so ownership survives
+/// restarts as long as the tasks do. Only written and read when API keys are configured.
+/// </summary>
+public sealed class OwnershipStore : IDisposable
+{
+    private readonly DbProviderFactory _factory;
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _schemaLock = new(1, 1);
+    private volatile bool _schemaReady;
+
+    public OwnershipStore(IOptions<VeoPersistenceOptions> persistence)
+    {
+        _connectionString = persistence.Value.ConnectionString;
+        _factory = persistence.Value.Provider == VeoPersistenceProvider.PostgreSql ? NpgsqlFactory.Instance : SqliteFactory.Instance;
+    }
+
+    /// <summary>Records the owner of a task or batch; the first owner stays (a retried submit changes nothing).</summary>
+    public async Task ClaimAsync(string kind, string id, string owner, CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO veo_service_owners (kind, id, owner) VALUES (@kind, @id, @owner) ON CONFLICT (kind, id) DO NOTHING";
+        AddParameter(command, "kind", kind);
+        AddParameter(command, "id", id);
+        AddParameter(command, "owner", owner);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The owner of a task or batch, or <see langword="null"/> when none was recorded.</summary>
+    public async Task<string?> OwnerAsync(string kind, string id, CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT owner FROM veo_service_owners WHERE kind = @kind AND id = @id";
+        AddParameter(command, "kind", kind);
+        AddParameter(command, "id", id);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
+    {
+        if (_schemaReady)
+        {
+            return;
+        }
+
+        await _schemaLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_schemaReady)
+            {
+                await using var connection = await OpenAsync(cancellationToken);
+                await using var command = connection.CreateCommand();
+                command.CommandText = """
+                    CREATE TABLE IF NOT EXISTS veo_service_owners (
+                        kind VARCHAR(16) NOT NULL,
+                        id VARCHAR(100) NOT NULL,
+                        owner VARCHAR(200) NOT NULL,
+                        PRIMARY KEY (kind, id));
+                    """;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                _schemaReady = true;
+            }
+        }
+        finally
+        {
+            _schemaLock.Release();
+        }
+    }
+
+    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = _factory.CreateConnection()!;
+        connection.ConnectionString = _connectionString;
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public void Dispose() => _schemaLock.Dispose();
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@" + name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}
