@@ -70,7 +70,6 @@ public sealed class DependencyInjectionTests
         // assert
         Assert.Contains("Veo:ProjectId", thrown.Message, StringComparison.Ordinal);
         Assert.Contains("Veo__ProjectId", thrown.Message, StringComparison.Ordinal);
-        Assert.Contains("AccessTokenProvider", thrown.Message, StringComparison.Ordinal);
         Assert.Contains("Veo:BaseUrl", thrown.Message, StringComparison.Ordinal);
     }
 

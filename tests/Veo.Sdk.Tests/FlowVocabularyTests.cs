@@ -132,11 +132,11 @@ public sealed class FlowVocabularyTests
     }
 
     [Fact]
-    public void Should_refuse_a_vertex_request_for_a_gemini_only_model()
+    public void Should_map_the_lite_keys_to_vertex_lite_on_vertex()
     {
         var settings = FlowVocabulary.ParseModelKey("veo_3_1_t2v_lite");
-        var thrown = Assert.Throws<FlowVocabularyException>(() => settings.ToRequest("p", VeoBackend.VertexAi));
-        Assert.Contains("veo_3_1_t2v_lite", thrown.Message, StringComparison.Ordinal);
+        Assert.Equal(VeoModels.Veo31LiteVertex, settings.ToRequest("p", VeoBackend.VertexAi).Model);
+        Assert.Equal(VeoModels.Veo31Lite, settings.ToRequest("p", VeoBackend.GeminiApi).Model);
     }
 
     [Fact]

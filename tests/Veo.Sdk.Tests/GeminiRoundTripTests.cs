@@ -255,10 +255,11 @@ public sealed class GeminiRoundTripTests
         var client = TestClients.Gemini(simulator);
 
         // act
-        var thrown = await Assert.ThrowsAsync<VeoRequestFailedException>(
+        var thrown = await Assert.ThrowsAsync<VeoModelUnavailableException>(
             () => client.StartGenerateVideoAsync(TestClients.Request(model: "veo-9.9-imaginary-preview")));
 
         // assert
+        Assert.Equal("veo-9.9-imaginary-preview", thrown.Model);
         Assert.Equal(404, thrown.Status);
         Assert.Equal("NOT_FOUND", thrown.ErrorCode);
         Assert.Contains("veo-9.9-imaginary-preview", thrown.Message, StringComparison.Ordinal);

@@ -88,14 +88,15 @@ public sealed class ValidationTests
     }
 
     [Fact]
-    public void Should_list_every_vertex_problem_when_creating_a_vertex_client_without_project_or_token()
+    public void Should_ask_for_the_project_when_a_vertex_client_has_neither_a_project_nor_credentials_naming_one()
     {
         // act
         var thrown = Assert.Throws<ArgumentException>(() => new VeoClient(new VeoClientOptions { Backend = VeoBackend.VertexAi }));
 
-        // assert
+        // assert: credentials are not required up front (Application Default Credentials are looked up at the first call)
         Assert.Contains("Veo:ProjectId", thrown.Message, StringComparison.Ordinal);
-        Assert.Contains("AccessTokenProvider", thrown.Message, StringComparison.Ordinal);
+        Assert.Contains("GOOGLE_CLOUD_PROJECT", thrown.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("AccessTokenProvider", thrown.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -61,10 +61,12 @@ public sealed class VertexTests
         var client = new VeoClient(TestClients.VertexOptions(simulator, o => o.AccessTokenProvider = _ => ValueTask.FromResult("expired-token")));
 
         // act
-        var thrown = await Assert.ThrowsAsync<VeoRequestFailedException>(() => client.StartGenerateVideoAsync(TestClients.Request(model: VeoModels.Veo31Vertex)));
+        var thrown = await Assert.ThrowsAsync<VeoAuthenticationException>(() => client.StartGenerateVideoAsync(TestClients.Request(model: VeoModels.Veo31Vertex)));
 
         // assert
         Assert.Equal(401, thrown.Status);
+        Assert.Equal("VeoClientOptions.AccessTokenProvider", thrown.CredentialSource);
+        Assert.DoesNotContain("expired-token", thrown.Message, StringComparison.Ordinal);
         Assert.Equal(0, simulator.GetStats().OperationsStarted);
     }
 
