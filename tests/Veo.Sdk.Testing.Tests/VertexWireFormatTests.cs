@@ -195,3 +195,43 @@ public sealed class VertexWireFormatTests
         return json.GetProperty("name").GetString()!;
     }
 }
+
+/// <summary>The simulator is as strict as Google on field names and as lenient as Google's SDKs on enum spelling.</summary>
+public sealed class StrictVertexRequestTests
+{
+    [Theory]
+    [InlineData("{\"instances\":[{\"prompt\":\"p\"}],\"parameters\":{\"durationSecs\":8}}", "Unknown name \"durationSecs\" at 'parameters'")]
+    [InlineData("{\"instances\":[{\"prompt\":\"p\",\"imagee\":{}}]}", "Unknown name \"imagee\" at 'instances[0]'")]
+    [InlineData("{\"instances\":[{\"prompt\":\"p\"}],\"config\":{}}", "Unknown name \"config\"")]
+    public async Task Should_refuse_an_unknown_field_as_google_does(string body, string expected)
+    {
+        await using var sim = await TestSimulator.StartAsync();
+
+        using var response = await sim.PostVertexAsync("predictLongRunning", body);
+        var json = await TestSimulator.ReadJsonAsync(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("INVALID_ARGUMENT", json.GetProperty("error").GetProperty("status").GetString());
+        var message = json.GetProperty("error").GetProperty("message").GetString()!;
+        Assert.StartsWith("Invalid JSON payload received.", message, StringComparison.Ordinal);
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ASSET")]
+    [InlineData("STYLE")]
+    public async Task Should_accept_the_reference_type_spelling_of_googles_sdks(string referenceType)
+    {
+        await using var sim = await TestSimulator.StartAsync();
+        const string png = "iVBORw0K";
+        var body = JsonSerializer.Serialize(new
+        {
+            instances = new[] { new { prompt = "p", referenceImages = new[] { new { image = new { bytesBase64Encoded = png, mimeType = "image/png" }, referenceType } } } },
+            parameters = new { durationSeconds = 8, aspectRatio = "16:9" },
+        });
+
+        using var response = await sim.PostVertexAsync("predictLongRunning", body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}

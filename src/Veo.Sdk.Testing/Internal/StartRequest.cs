@@ -13,6 +13,31 @@ internal static class StartRequestParser
     private const string PortraitAspectRatio = VeoAspectRatios.Portrait;
     private const string LandscapeAspectRatio = VeoAspectRatios.Landscape;
 
+    private static readonly HashSet<string> KnownRootFields = new(StringComparer.Ordinal) { "instances", "parameters", "labels" };
+
+    private static readonly HashSet<string> KnownInstanceFields = new(StringComparer.Ordinal) { "prompt", "image", "lastFrame", "referenceImages", "video", "mask" };
+
+    private static readonly HashSet<string> KnownParameterFields = new(StringComparer.Ordinal)
+    {
+        "aspectRatio", "negativePrompt", "personGeneration", "durationSeconds", "resolution", "sampleCount", "numberOfVideos",
+        "enhancePrompt", "seed", "generateAudio", "storageUri", "fps", "pubsubTopic", "compressionQuality", "resizeMode",
+    };
+
+    private static GoogleApiError? UnknownField(JsonElement element, HashSet<string> known, string? where)
+    {
+        foreach (var property in element.EnumerateObject())
+        {
+            if (!known.Contains(property.Name))
+            {
+                return GoogleApiError.InvalidJson(where is null
+                    ? $"Unknown name \"{property.Name}\": Cannot find field."
+                    : $"Unknown name \"{property.Name}\" at '{where}': Cannot find field.");
+            }
+        }
+
+        return null;
+    }
+
     public static GoogleApiError? TryParse(JsonElement root, ApiSurface surface, string model, out StartRequest? request)
     {
         request = null;
@@ -47,6 +72,15 @@ internal static class StartRequestParser
             }
 
             parameters = p;
+        }
+
+        // Google's proto-backed JSON parser refuses any field it does not know, naming it and where it was
+        var unknown = UnknownField(root, KnownRootFields, null)
+            ?? UnknownField(instance, KnownInstanceFields, "instances[0]")
+            ?? (parameters.ValueKind == JsonValueKind.Object ? UnknownField(parameters, KnownParameterFields, "parameters") : null);
+        if (unknown is not null)
+        {
+            return unknown;
         }
 
         // the input media: first frame, last frame, reference images, a video to extend
@@ -112,9 +146,10 @@ internal static class StartRequestParser
                 if (reference.TryGetProperty("referenceType", out var type) && type.ValueKind != JsonValueKind.Null)
                 {
                     var text = type.ValueKind == JsonValueKind.String ? type.GetString() : null;
+                    // Google's SDKs send ASSET / STYLE; the REST page spells them asset / style: both are accepted
                     var allowed = surface == ApiSurface.Vertex
-                        ? text is "asset" or "style" or "REFERENCE_TYPE_ASSET" or "REFERENCE_TYPE_STYLE"
-                        : text is "asset" or "REFERENCE_TYPE_ASSET";
+                        ? text is "asset" or "style" or "ASSET" or "STYLE" or "REFERENCE_TYPE_ASSET" or "REFERENCE_TYPE_STYLE"
+                        : text is "asset" or "ASSET" or "REFERENCE_TYPE_ASSET";
                     if (!allowed)
                     {
                         return GoogleApiError.InvalidArgument(field + ".referenceType", $"referenceType '{type}' is not supported{(surface == ApiSurface.Gemini ? " in the Gemini API; use 'asset'" : "; use 'asset' or 'style'")}.");
