@@ -33,6 +33,9 @@ public sealed record GenerateVideoRequest
     /// <summary>Whether Veo may rewrite the prompt to improve it.</summary>
     public bool? EnhancePrompt { get; init; }
 
+    /// <summary>Whether Veo 3.x generates an audio track (Vertex AI only; the Gemini API has no such parameter and is refused before any call).</summary>
+    public bool? GenerateAudio { get; init; }
+
     /// <summary>A first frame for image-to-video generation.</summary>
     public VeoImage? Image { get; init; }
 

@@ -111,8 +111,14 @@ public class VeoClient : IVeoClient
     {
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
-        var body = ToWire(request);
         var backend = _options.Backend;
+        if (backend == VeoBackend.GeminiApi && request.GenerateAudio is not null)
+        {
+            // The Gemini API refuses the field outright; say so before a call is made.
+            throw new ArgumentException("GenerateAudio is a Vertex AI parameter; the Gemini API does not accept it.", nameof(request));
+        }
+
+        var body = ToWire(request);
 
         using var activity = VeoTelemetry.ActivitySource.StartActivity("Veo.StartGenerateVideo", ActivityKind.Client);
         activity?.SetTag("veo.model", request.Model);
@@ -507,6 +513,7 @@ public class VeoClient : IVeoClient
             Resolution = request.Resolution,
             SampleCount = request.SampleCount,
             EnhancePrompt = request.EnhancePrompt,
+            GenerateAudio = request.GenerateAudio,
             Seed = request.Seed,
         },
     };

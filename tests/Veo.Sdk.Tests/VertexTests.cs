@@ -85,3 +85,31 @@ public sealed class VertexTests
         Assert.Equal(0, simulator.GetStats().Polls);
     }
 }
+
+/// <summary>generateAudio: sent on Vertex AI, refused before any call on the Gemini API.</summary>
+public sealed class GenerateAudioTests
+{
+    [Fact]
+    public async Task Should_generate_with_generate_audio_on_vertex()
+    {
+        await using var simulator = await TestClients.StartSimulatorAsync();
+        var client = new VeoClient(TestClients.VertexOptions(simulator));
+
+        var operation = await client.StartGenerateVideoAsync(TestClients.Request(model: VeoModels.Veo31Vertex) with { GenerateAudio = false });
+        var result = await operation.WaitForCompletionAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.IsType<GenerateVideoResult.Succeeded>(result);
+    }
+
+    [Fact]
+    public async Task Should_refuse_generate_audio_on_the_gemini_api_before_any_call()
+    {
+        await using var simulator = await TestClients.StartSimulatorAsync();
+        var client = TestClients.Gemini(simulator);
+
+        var thrown = await Assert.ThrowsAsync<ArgumentException>(() => client.StartGenerateVideoAsync(TestClients.Request() with { GenerateAudio = true }));
+
+        Assert.Contains("GenerateAudio", thrown.Message, StringComparison.Ordinal);
+        Assert.Equal(0, simulator.GetStats().StartRequests);
+    }
+}

@@ -55,6 +55,8 @@ internal sealed class VideoParameters
 
     public bool? EnhancePrompt { get; init; }
 
+    public bool? GenerateAudio { get; init; }
+
     public long? Seed { get; init; }
 }
 
