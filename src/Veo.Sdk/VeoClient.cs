@@ -71,6 +71,8 @@ public class VeoClient : IVeoClient
     {
     }
 
+    private static int s_geminiLegacyLogged;
+
     private VeoClient(Composition composition)
     {
         _options = composition.Options;
@@ -80,6 +82,12 @@ public class VeoClient : IVeoClient
         _redactor = new Redactor(_options.ApiKey);
         _baseUrl = VeoEndpoints.GetBaseUrl(_options);
         _metrics = composition.Metrics;
+
+        // Once per process, and not for a server of the caller's own (a simulator, a proxy).
+        if (_options.Backend == VeoBackend.GeminiApi && _options.BaseUrl is null && Interlocked.Exchange(ref s_geminiLegacyLogged, 1) == 0)
+        {
+            Log.GeminiApiIsLegacy(_logger);
+        }
     }
 
     /// <summary>The backend this client talks to.</summary>

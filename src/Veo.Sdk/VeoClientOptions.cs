@@ -93,6 +93,11 @@ public sealed class VeoClientOptions
     /// <summary>A copy, so that a client is not affected by later changes to the instance it was given.</summary>
     internal VeoClientOptions Clone() => (VeoClientOptions)MemberwiseClone();
 
+    /// <summary>Whether anything only Vertex AI uses is set: a project or a credential.</summary>
+    internal bool HasVertexSettings
+        => !string.IsNullOrWhiteSpace(ProjectId) || !string.IsNullOrWhiteSpace(CredentialsFile) || !string.IsNullOrWhiteSpace(CredentialsJson)
+            || Credential is not null || !string.IsNullOrEmpty(AccessToken) || AccessTokenProvider is not null;
+
     /// <summary>Fills in what the configuration may leave out: the Vertex AI project from the credentials.</summary>
     internal void ApplyDefaults()
     {

@@ -37,6 +37,16 @@ public static class VeoServiceCollectionExtensions
             options.Configure(configure);
         }
 
+        // Vertex AI is the production path: without an explicit Veo:Backend, a project or credentials choose it.
+        options.PostConfigure<IServiceProvider>((o, sp) =>
+        {
+            var backendConfigured = configSectionPath is not null
+                && !string.IsNullOrWhiteSpace(sp.GetService<IConfiguration>()?.GetSection(configSectionPath)[nameof(VeoClientOptions.Backend)]);
+            if (!backendConfigured && o.Backend == VeoBackend.GeminiApi && o.HasVertexSettings)
+            {
+                o.Backend = VeoBackend.VertexAi;
+            }
+        });
         options.PostConfigure(o => o.ApplyDefaults());
         options.ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<VeoClientOptions>>(new VeoClientOptionsValidator(configSectionPath));

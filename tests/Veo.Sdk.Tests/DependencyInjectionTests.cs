@@ -36,6 +36,31 @@ public sealed class DependencyInjectionTests
         Assert.Equal(TimeSpan.FromMilliseconds(100), host.Services.GetRequiredService<IOptions<VeoClientOptions>>().Value.PollingInterval);
     }
 
+    [Theory]
+    [InlineData("ProjectId=my-project", VeoBackend.VertexAi)]
+    [InlineData("CredentialsJson={\"type\":\"service_account\",\"project_id\":\"from-key\"}", VeoBackend.VertexAi)]
+    [InlineData("ApiKey=a-key", VeoBackend.GeminiApi)]
+    [InlineData("ProjectId=my-project;ApiKey=a-key;Backend=GeminiApi", VeoBackend.GeminiApi)]
+    public void Should_choose_vertex_ai_from_a_project_or_credentials_unless_the_backend_is_set(string settings, VeoBackend expected)
+    {
+        // arrange
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(
+            settings.Split(';').Select(pair => pair.Split('=', 2)).Select(kv => new KeyValuePair<string, string?>("Veo:" + kv[0], kv[1]))).Build());
+        services.AddVeoClient();
+        using var provider = services.BuildServiceProvider();
+
+        // act
+        var options = provider.GetRequiredService<IOptions<VeoClientOptions>>().Value;
+
+        // assert
+        Assert.Equal(expected, options.Backend);
+        if (expected == VeoBackend.VertexAi)
+        {
+            Assert.False(string.IsNullOrEmpty(options.ProjectId));
+        }
+    }
+
     [Fact]
     public async Task Should_fail_start_up_naming_the_key_and_its_environment_variable_when_the_api_key_is_missing()
     {

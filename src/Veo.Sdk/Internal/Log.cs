@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Debug, Message = "Prompt of the generation with model {Model}: {Prompt}")]
     public static partial void PromptDetail(ILogger logger, string model, string prompt);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Veo is configured for the Gemini API, the legacy path: Google's SDKs serve Veo on Vertex AI only and the Gemini API's Veo 3.1 preview ids were reported shut down. Set Veo:ProjectId or a credential (and leave Veo:Backend unset) to use Vertex AI.")]
+    public static partial void GeminiApiIsLegacy(ILogger logger);
 }
