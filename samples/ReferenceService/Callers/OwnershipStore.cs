@@ -1,8 +1,8 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Veo.Sdk.Akka.Hosting;
+
+using ReferenceService.Generation;
 
 namespace ReferenceService.Callers;
 
@@ -20,19 +20,19 @@ public sealed class OwnershipStore : IDisposable
     public OwnershipStore(IOptions<VeoPersistenceOptions> persistence)
     {
         _connectionString = persistence.Value.ConnectionString;
-        _factory = persistence.Value.Provider == VeoPersistenceProvider.PostgreSql ? NpgsqlFactory.Instance : SqliteFactory.Instance;
+        _factory = ServiceDatabase.Factory(persistence.Value.Provider);
     }
 
     /// <summary>Records the owner of a task or batch; the first owner stays (a retried submit changes nothing).</summary>
     public async Task ClaimAsync(string kind, string id, string owner, CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(cancellationToken);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await ServiceDatabase.OpenAsync(_factory, _connectionString, cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "INSERT INTO veo_service_owners (kind, id, owner) VALUES (@kind, @id, @owner) ON CONFLICT (kind, id) DO NOTHING";
-        AddParameter(command, "kind", kind);
-        AddParameter(command, "id", id);
-        AddParameter(command, "owner", owner);
+        ServiceDatabase.AddParameter(command, "kind", kind);
+        ServiceDatabase.AddParameter(command, "id", id);
+        ServiceDatabase.AddParameter(command, "owner", owner);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -40,11 +40,11 @@ public sealed class OwnershipStore : IDisposable
     public async Task<string?> OwnerAsync(string kind, string id, CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(cancellationToken);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await ServiceDatabase.OpenAsync(_factory, _connectionString, cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT owner FROM veo_service_owners WHERE kind = @kind AND id = @id";
-        AddParameter(command, "kind", kind);
-        AddParameter(command, "id", id);
+        ServiceDatabase.AddParameter(command, "kind", kind);
+        ServiceDatabase.AddParameter(command, "id", id);
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
@@ -60,7 +60,7 @@ public sealed class OwnershipStore : IDisposable
         {
             if (!_schemaReady)
             {
-                await using var connection = await OpenAsync(cancellationToken);
+                await using var connection = await ServiceDatabase.OpenAsync(_factory, _connectionString, cancellationToken);
                 await using var command = connection.CreateCommand();
                 command.CommandText = """
                     CREATE TABLE IF NOT EXISTS veo_service_owners (
@@ -79,29 +79,5 @@ public sealed class OwnershipStore : IDisposable
         }
     }
 
-    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = _factory.CreateConnection()!;
-        connection.ConnectionString = _connectionString;
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
     public void Dispose() => _schemaLock.Dispose();
-
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "@" + name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 }

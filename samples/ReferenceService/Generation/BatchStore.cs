@@ -1,7 +1,5 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Veo.Sdk.Akka.Hosting;
 
 namespace ReferenceService.Generation;
@@ -23,14 +21,14 @@ public sealed class BatchStore : IDisposable
     public BatchStore(IOptions<VeoPersistenceOptions> persistence)
     {
         _connectionString = persistence.Value.ConnectionString;
-        _factory = persistence.Value.Provider == VeoPersistenceProvider.PostgreSql ? NpgsqlFactory.Instance : SqliteFactory.Instance;
+        _factory = ServiceDatabase.Factory(persistence.Value.Provider);
     }
 
     /// <summary>Records a batch; recording the same batch again changes nothing (a retried batch submit).</summary>
     public async Task SaveAsync(BatchRecord batch, CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(cancellationToken);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await ServiceDatabase.OpenAsync(_factory, _connectionString, cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         await using (var insertBatch = connection.CreateCommand())
@@ -38,9 +36,9 @@ public sealed class BatchStore : IDisposable
             insertBatch.Transaction = transaction;
             insertBatch.CommandText =
                 "INSERT INTO veo_service_batches (batch_id, created_at_ms, task_count) VALUES (@batch_id, @created_at_ms, @task_count) ON CONFLICT (batch_id) DO NOTHING";
-            AddParameter(insertBatch, "batch_id", batch.BatchId);
-            AddParameter(insertBatch, "created_at_ms", batch.CreatedAt.ToUnixTimeMilliseconds());
-            AddParameter(insertBatch, "task_count", batch.TaskIds.Count);
+            ServiceDatabase.AddParameter(insertBatch, "batch_id", batch.BatchId);
+            ServiceDatabase.AddParameter(insertBatch, "created_at_ms", batch.CreatedAt.ToUnixTimeMilliseconds());
+            ServiceDatabase.AddParameter(insertBatch, "task_count", batch.TaskIds.Count);
             if (await insertBatch.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
                 await transaction.RollbackAsync(cancellationToken);
@@ -53,9 +51,9 @@ public sealed class BatchStore : IDisposable
             await using var insertTask = connection.CreateCommand();
             insertTask.Transaction = transaction;
             insertTask.CommandText = "INSERT INTO veo_service_batch_tasks (batch_id, position, task_id) VALUES (@batch_id, @position, @task_id)";
-            AddParameter(insertTask, "batch_id", batch.BatchId);
-            AddParameter(insertTask, "position", position);
-            AddParameter(insertTask, "task_id", batch.TaskIds[position]);
+            ServiceDatabase.AddParameter(insertTask, "batch_id", batch.BatchId);
+            ServiceDatabase.AddParameter(insertTask, "position", position);
+            ServiceDatabase.AddParameter(insertTask, "task_id", batch.TaskIds[position]);
             await insertTask.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -67,13 +65,13 @@ public sealed class BatchStore : IDisposable
     public async Task<BatchRecord?> GetAsync(string batchId, CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(cancellationToken);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await ServiceDatabase.OpenAsync(_factory, _connectionString, cancellationToken);
 
         DateTimeOffset createdAt;
         await using (var readBatch = connection.CreateCommand())
         {
             readBatch.CommandText = "SELECT created_at_ms FROM veo_service_batches WHERE batch_id = @batch_id";
-            AddParameter(readBatch, "batch_id", batchId);
+            ServiceDatabase.AddParameter(readBatch, "batch_id", batchId);
             if (await readBatch.ExecuteScalarAsync(cancellationToken) is not { } value || value is DBNull)
             {
                 return null;
@@ -85,7 +83,7 @@ public sealed class BatchStore : IDisposable
         var taskIds = new List<string>();
         await using var readTasks = connection.CreateCommand();
         readTasks.CommandText = "SELECT task_id FROM veo_service_batch_tasks WHERE batch_id = @batch_id ORDER BY position";
-        AddParameter(readTasks, "batch_id", batchId);
+        ServiceDatabase.AddParameter(readTasks, "batch_id", batchId);
         await using var reader = await readTasks.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -119,7 +117,7 @@ public sealed class BatchStore : IDisposable
 
     private async Task CreateSchemaAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await ServiceDatabase.OpenAsync(_factory, _connectionString, cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             CREATE TABLE IF NOT EXISTS veo_service_batches (
@@ -135,29 +133,5 @@ public sealed class BatchStore : IDisposable
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = _factory.CreateConnection()!;
-        connection.ConnectionString = _connectionString;
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
     public void Dispose() => _schemaLock.Dispose();
-
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "@" + name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 }
