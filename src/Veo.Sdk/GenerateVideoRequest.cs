@@ -3,7 +3,7 @@ namespace Veo.Sdk;
 /// <summary>What to generate. Only <see cref="Model"/> and <see cref="Prompt"/> are required; Veo's defaults apply to the rest.</summary>
 public sealed record GenerateVideoRequest
 {
-    /// <summary>The Veo model id, e.g. <c>veo-3.1-generate-preview</c>. A free string: Google retires and adds model ids often.</summary>
+    /// <summary>The Veo model id, e.g. <c>veo-3.1-generate-001</c> (see <see cref="VeoModels"/>). A free string: Google retires and adds model ids often.</summary>
     public required string Model { get; init; }
 
     /// <summary>The text prompt (Google documents a limit of 1,024 tokens).</summary>
@@ -51,7 +51,7 @@ public sealed record GenerateVideoRequest
     {
         if (string.IsNullOrWhiteSpace(Model))
         {
-            throw new ArgumentException("A model id is required, e.g. 'veo-3.1-generate-preview'.", nameof(Model));
+            throw new ArgumentException("A model id is required, e.g. 'veo-3.1-generate-001' (see VeoModels).", nameof(Model));
         }
 
         if (Model.Any(c => char.IsWhiteSpace(c) || c == '/' || c == '?' || c == '#'))

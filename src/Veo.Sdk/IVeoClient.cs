@@ -19,7 +19,7 @@ public interface IVeoClient
     Task<GenerateVideoOperation> StartGenerateVideoAsync(GenerateVideoRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Asks Veo once for the current state of an operation (one poll).</summary>
-    /// <param name="operationName">The operation's name as Veo returned it, e.g. <c>models/veo-3.1-generate-preview/operations/abc123def456</c>.</param>
+    /// <param name="operationName">The operation's name as Veo returned it, e.g. <c>projects/p/locations/us-central1/publishers/google/models/veo-3.1-generate-001/operations/…</c> on Vertex AI or <c>models/veo-3.1-generate-preview/operations/abc123def456</c> on the Gemini API.</param>
     /// <param name="cancellationToken">Stops waiting for the answer.</param>
     /// <returns>The operation's state at the time of the call.</returns>
     /// <exception cref="ArgumentException"><paramref name="operationName"/> is empty or malformed.</exception>
