@@ -74,9 +74,17 @@ public sealed record GenerateVideoRequest
             throw new ArgumentException($"Aspect ratio '{AspectRatio}' is not supported; use '{VeoAspectRatios.Landscape}' or '{VeoAspectRatios.Portrait}'.", nameof(AspectRatio));
         }
 
-        if (DurationSeconds is { } duration && duration is not (4 or 6 or 8))
+        // Google's model pages: Veo 2 takes 5 to 8 seconds and 720p only; Veo 3.x takes 4, 6 or 8 seconds.
+        var isVeo2 = Model.StartsWith("veo-2.", StringComparison.Ordinal);
+        if (DurationSeconds is { } duration && (isVeo2 ? duration is < 5 or > 8 : duration is not (4 or 6 or 8)))
         {
-            throw new ArgumentException($"Duration {duration} s is not supported; use 4, 6 or 8 seconds.", nameof(DurationSeconds));
+            throw new ArgumentException(
+                $"Duration {duration} s is not supported by {Model}; use {(isVeo2 ? "5 to 8" : "4, 6 or 8")} seconds.", nameof(DurationSeconds));
+        }
+
+        if (isVeo2 && Resolution is VeoResolutions.FullHd1080 or VeoResolutions.Uhd4K)
+        {
+            throw new ArgumentException($"Resolution '{Resolution}' is not supported by {Model}, which generates 720p only.", nameof(Resolution));
         }
 
         if (Resolution is not null && Resolution is not (VeoResolutions.Hd720 or VeoResolutions.FullHd1080 or VeoResolutions.Uhd4K))
@@ -125,6 +133,16 @@ public sealed record GenerateVideoRequest
             if (DurationSeconds is { } referenceDuration && referenceDuration != 8)
             {
                 throw new ArgumentException($"Reference images require a duration of 8 seconds, not {referenceDuration}.", nameof(DurationSeconds));
+            }
+
+            if (AspectRatio is VeoAspectRatios.Portrait)
+            {
+                throw new ArgumentException($"Reference images require the aspect ratio {VeoAspectRatios.Landscape}, not {AspectRatio}.", nameof(AspectRatio));
+            }
+
+            if (references.Count > 0 && (Image is not null || LastFrame is not null))
+            {
+                throw new ArgumentException("Reference images cannot be combined with a first or last frame (Image, LastFrame); Veo takes one or the other.", nameof(ReferenceImages));
             }
 
             foreach (var reference in references)

@@ -315,9 +315,9 @@ public sealed class GeminiRoundTripTests
         await using var simulator = await TestClients.StartSimulatorAsync();
         var client = TestClients.Gemini(simulator);
 
-        // act: Veo 2 generates 720p only (the SDK cannot know every model's rules; Veo answers 400)
+        // act: Veo 3 takes no reference images (the SDK does not know every model's rules; Veo answers 400)
         var thrown = await Assert.ThrowsAsync<VeoRequestFailedException>(() => client.StartGenerateVideoAsync(
-            TestClients.Request(model: VeoModels.Veo20) with { Resolution = VeoResolutions.FullHd1080, DurationSeconds = 8 }));
+            TestClients.Request(model: VeoModels.Veo30) with { ReferenceImages = [new VeoImage(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, "image/png")], DurationSeconds = 8 }));
 
         // assert
         Assert.Equal(400, thrown.Status);

@@ -21,7 +21,28 @@ public sealed class ValidationTests
         { "media type 'text/plain'", TestClients.Request() with { Image = new VeoImage(new byte[] { 1 }, "text/plain") } },
         { "needs a first frame", TestClients.Request() with { LastFrame = new VeoImage(new byte[] { 1 }, "image/png") } },
         { "at most 3", TestClients.Request() with { ReferenceImages = Enumerable.Repeat(new VeoImage(new byte[] { 1 }, "image/png"), 4).ToArray() } },
+        { "use 5 to 8 seconds", TestClients.Request(model: VeoModels.Veo20) with { DurationSeconds = 4 } },
+        { "720p only", TestClients.Request(model: VeoModels.Veo20) with { Resolution = VeoResolutions.FullHd1080, DurationSeconds = 8 } },
+        { "aspect ratio 16:9", TestClients.Request() with { AspectRatio = VeoAspectRatios.Portrait, ReferenceImages = [new VeoImage(new byte[] { 1 }, "image/png")] } },
+        { "cannot be combined", TestClients.Request() with { Image = new VeoImage(new byte[] { 1 }, "image/png"), ReferenceImages = [new VeoImage(new byte[] { 1 }, "image/png")] } },
     };
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(7)]
+    public async Task Should_accept_the_durations_veo_2_takes(int seconds)
+    {
+        // arrange
+        await using var simulator = await TestClients.StartSimulatorAsync();
+        var client = TestClients.Gemini(simulator);
+
+        // act
+        var operation = await client.StartGenerateVideoAsync(TestClients.Request(model: VeoModels.Veo20) with { DurationSeconds = seconds });
+
+        // assert
+        Assert.False(string.IsNullOrEmpty(operation.Name));
+        Assert.Equal(1, simulator.GetStats().OperationsStarted);
+    }
 
     [Theory]
     [MemberData(nameof(InvalidRequests))]
