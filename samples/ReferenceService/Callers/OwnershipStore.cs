@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.Extensions.Options;
 using Veo.Sdk.Akka.Hosting;
 
@@ -12,22 +11,23 @@ namespace ReferenceService.Callers;
 /// </summary>
 public sealed class OwnershipStore : IDisposable
 {
-    private readonly DbProviderFactory _factory;
-    private readonly string _connectionString;
-    private readonly SemaphoreSlim _schemaLock = new(1, 1);
-    private volatile bool _schemaReady;
+    private readonly ServiceDatabase _database;
 
     public OwnershipStore(IOptions<VeoPersistenceOptions> persistence)
     {
-        _connectionString = persistence.Value.ConnectionString;
-        _factory = ServiceDatabase.Factory(persistence.Value.Provider);
+        _database = new ServiceDatabase(persistence.Value, """
+            CREATE TABLE IF NOT EXISTS veo_service_owners (
+                kind VARCHAR(16) NOT NULL,
+                id VARCHAR(100) NOT NULL,
+                owner VARCHAR(200) NOT NULL,
+                PRIMARY KEY (kind, id));
+            """);
     }
 
     /// <summary>Records the owner of a task or batch; the first owner stays (a retried submit changes nothing).</summary>
     public async Task ClaimAsync(string kind, string id, string owner, CancellationToken cancellationToken)
     {
-        await EnsureSchemaAsync(cancellationToken);
-        await using var connection = await ServiceDatabase.OpenAsync(_factory, _connectionString, cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "INSERT INTO veo_service_owners (kind, id, owner) VALUES (@kind, @id, @owner) ON CONFLICT (kind, id) DO NOTHING";
         ServiceDatabase.AddParameter(command, "kind", kind);
@@ -39,8 +39,7 @@ public sealed class OwnershipStore : IDisposable
     /// <summary>The owner of a task or batch, or <see langword="null"/> when none was recorded.</summary>
     public async Task<string?> OwnerAsync(string kind, string id, CancellationToken cancellationToken)
     {
-        await EnsureSchemaAsync(cancellationToken);
-        await using var connection = await ServiceDatabase.OpenAsync(_factory, _connectionString, cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT owner FROM veo_service_owners WHERE kind = @kind AND id = @id";
         ServiceDatabase.AddParameter(command, "kind", kind);
@@ -48,36 +47,5 @@ public sealed class OwnershipStore : IDisposable
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
-    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
-    {
-        if (_schemaReady)
-        {
-            return;
-        }
-
-        await _schemaLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_schemaReady)
-            {
-                await using var connection = await ServiceDatabase.OpenAsync(_factory, _connectionString, cancellationToken);
-                await using var command = connection.CreateCommand();
-                command.CommandText = """
-                    CREATE TABLE IF NOT EXISTS veo_service_owners (
-                        kind VARCHAR(16) NOT NULL,
-                        id VARCHAR(100) NOT NULL,
-                        owner VARCHAR(200) NOT NULL,
-                        PRIMARY KEY (kind, id));
-                    """;
-                await command.ExecuteNonQueryAsync(cancellationToken);
-                _schemaReady = true;
-            }
-        }
-        finally
-        {
-            _schemaLock.Release();
-        }
-    }
-
-    public void Dispose() => _schemaLock.Dispose();
+    public void Dispose() => _database.Dispose();
 }

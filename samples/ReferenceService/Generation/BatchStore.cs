@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.Extensions.Options;
 using Veo.Sdk.Akka.Hosting;
 
@@ -13,22 +12,27 @@ public sealed record BatchRecord(string BatchId, DateTimeOffset CreatedAt, IRead
 /// </summary>
 public sealed class BatchStore : IDisposable
 {
-    private readonly DbProviderFactory _factory;
-    private readonly string _connectionString;
-    private readonly SemaphoreSlim _schemaLock = new(1, 1);
-    private volatile bool _schemaReady;
+    private readonly ServiceDatabase _database;
 
     public BatchStore(IOptions<VeoPersistenceOptions> persistence)
     {
-        _connectionString = persistence.Value.ConnectionString;
-        _factory = ServiceDatabase.Factory(persistence.Value.Provider);
+        _database = new ServiceDatabase(persistence.Value, """
+            CREATE TABLE IF NOT EXISTS veo_service_batches (
+                batch_id VARCHAR(64) NOT NULL PRIMARY KEY,
+                created_at_ms BIGINT NOT NULL,
+                task_count INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS veo_service_batch_tasks (
+                batch_id VARCHAR(64) NOT NULL,
+                position INTEGER NOT NULL,
+                task_id VARCHAR(100) NOT NULL,
+                PRIMARY KEY (batch_id, position));
+            """);
     }
 
     /// <summary>Records a batch; recording the same batch again changes nothing (a retried batch submit).</summary>
     public async Task SaveAsync(BatchRecord batch, CancellationToken cancellationToken)
     {
-        await EnsureSchemaAsync(cancellationToken);
-        await using var connection = await ServiceDatabase.OpenAsync(_factory, _connectionString, cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         await using (var insertBatch = connection.CreateCommand())
@@ -64,8 +68,7 @@ public sealed class BatchStore : IDisposable
     /// <returns>The batch, or <see langword="null"/> when there is none with that id.</returns>
     public async Task<BatchRecord?> GetAsync(string batchId, CancellationToken cancellationToken)
     {
-        await EnsureSchemaAsync(cancellationToken);
-        await using var connection = await ServiceDatabase.OpenAsync(_factory, _connectionString, cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
 
         DateTimeOffset createdAt;
         await using (var readBatch = connection.CreateCommand())
@@ -93,45 +96,5 @@ public sealed class BatchStore : IDisposable
         return new BatchRecord(batchId, createdAt, taskIds);
     }
 
-    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
-    {
-        if (_schemaReady)
-        {
-            return;
-        }
-
-        await _schemaLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_schemaReady)
-            {
-                await CreateSchemaAsync(cancellationToken);
-                _schemaReady = true;
-            }
-        }
-        finally
-        {
-            _schemaLock.Release();
-        }
-    }
-
-    private async Task CreateSchemaAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await ServiceDatabase.OpenAsync(_factory, _connectionString, cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            CREATE TABLE IF NOT EXISTS veo_service_batches (
-                batch_id VARCHAR(64) NOT NULL PRIMARY KEY,
-                created_at_ms BIGINT NOT NULL,
-                task_count INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS veo_service_batch_tasks (
-                batch_id VARCHAR(64) NOT NULL,
-                position INTEGER NOT NULL,
-                task_id VARCHAR(100) NOT NULL,
-                PRIMARY KEY (batch_id, position));
-            """;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public void Dispose() => _schemaLock.Dispose();
+    public void Dispose() => _database.Dispose();
 }
