@@ -2,6 +2,7 @@ using ReferenceService.Callers;
 using ReferenceService.Endpoints;
 using ReferenceService.Extensions;
 using ReferenceService.Http;
+using ReferenceService.Webhooks;
 using Veo.Sdk.Akka.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +16,7 @@ builder.Services.AddVeoGenerationEngine(builder.Configuration);
 // The HTTP surface: snake_case JSON, problem details, validation, rate limit, batches, health, docs, CORS, telemetry.
 builder.Services.AddCallers(builder.Configuration);
 builder.Services.AddGenerationApi(builder.Configuration);
+builder.Services.AddWebhooks(builder.Configuration);
 builder.Services.AddApiDocumentation();
 builder.Services.AddFrontendCors(builder.Configuration);
 builder.Services.AddServiceTelemetry(builder.Configuration);

@@ -30,6 +30,12 @@ public sealed class ApiKeyEntry
     /// <summary>Lowercase hex SHA-256 of the key (<c>printf %s "$KEY" | sha256sum</c>).</summary>
     public string Sha256 { get; set; } = "";
 
+    /// <summary>Where this caller's tasks are called back when a submit names no <c>webhook_url</c>.</summary>
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>This caller's own <c>whsec_</c> signing secret, so one caller's receiver cannot be sent another's callbacks; else <c>Webhooks:SigningSecret</c>.</summary>
+    public string? WebhookSecret { get; set; }
+
     /// <summary>An admin sees and cancels every caller's tasks.</summary>
     public bool Admin { get; set; }
 

@@ -34,6 +34,9 @@ public sealed record GenerateVideoBody
 
     [Description("What the video should not contain.")]
     public string? NegativePrompt { get; init; }
+
+    [Description("Where to POST a signed callback (Standard Webhooks) once the task ends: https, or http on loopback. Defaults to the caller's configured URL.")]
+    public string? WebhookUrl { get; init; }
 }
 
 /// <summary>Several generation requests submitted in one call.</summary>
@@ -42,4 +45,7 @@ public sealed record GenerateVideosBody
     [Required]
     [Description("The requests, each in the same shape as the single submit. One task per request, in this order.")]
     public IReadOnlyList<GenerateVideoBody?>? Requests { get; init; }
+
+    [Description("The callback URL for every task of the batch that names none of its own.")]
+    public string? WebhookUrl { get; init; }
 }

@@ -200,3 +200,19 @@ public sealed record GenerationResponse
 
     public required DateTimeOffset CompletedAt { get; init; }
 }
+
+/// <summary>
+/// The body of a webhook call (Standard Webhooks), sent once a task reaches a final state. The headers
+/// <c>webhook-id</c>, <c>webhook-timestamp</c> and <c>webhook-signature</c> sign it; the id is the same on every attempt.
+/// </summary>
+public sealed record WebhookPayload
+{
+    /// <summary><c>video.task.succeeded</c>, <c>video.task.failed</c> or <c>video.task.revoked</c>.</summary>
+    public required string Type { get; init; }
+
+    /// <summary>When the task reached its final state.</summary>
+    public required DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>The task's status, as the status endpoint answers it.</summary>
+    public required TaskStatusResponse Data { get; init; }
+}

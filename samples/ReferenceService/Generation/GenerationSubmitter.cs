@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using ReferenceService.Callers;
 using ReferenceService.Contracts;
 using ReferenceService.Http;
+using ReferenceService.Webhooks;
 using Veo.Sdk.Akka;
 
 namespace ReferenceService.Generation;
@@ -47,6 +48,11 @@ public sealed partial class GenerationSubmitter(
     SubmitRateLimiter rateLimiter,
     BatchStore batches,
     CallerAccess access,
+    WebhookStore webhooks,
+    WebhookDispatcher webhookDispatcher,
+    IOptions<WebhookOptions> webhookOptions,
+    IOptions<CallerOptions> callerOptions,
+    ApiLinks links,
     IOptions<ApiOptions> apiOptions,
     ILogger<GenerationSubmitter> logger)
 {
@@ -56,6 +62,7 @@ public sealed partial class GenerationSubmitter(
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var idempotencyKey = ReadIdempotencyKey(context, errors);
         var request = validator.Validate(body, fieldPrefix: "", errors);
+        var webhookUrl = ResolveWebhook(context, body?.WebhookUrl, "webhook_url", errors);
         if (errors.Count > 0 || request is null)
         {
             return TypedResults.ValidationProblem(errors, detail: "The request is invalid; nothing was submitted.");
@@ -71,13 +78,14 @@ public sealed partial class GenerationSubmitter(
         {
             request = request with { TaskId = TaskIds.FromIdempotencyKey("task", client, idempotencyKey) };
         }
-        else if (access.KeysRequired)
+        else if (access.KeysRequired || webhookUrl is not null)
         {
             request = request with { TaskId = TaskIds.New() };
         }
 
         // The owner is recorded before the task exists, so no moment shows it to every caller.
         await access.ClaimAsync(context, CallerAccess.TaskKind, request.TaskId ?? "");
+        var subscription = await SubscribeAsync(context, request.TaskId, webhookUrl);
 
         SubmitResult result;
         try
@@ -86,15 +94,23 @@ public sealed partial class GenerationSubmitter(
         }
         catch (GenerationQueueFullException exception)
         {
+            await UnsubscribeAsync(subscription);
             return QueueFull(context, exception);
         }
         catch (TaskIdConflictException)
         {
+            // The earlier task of this key keeps its own subscription.
             return KeyReused(idempotencyKey);
         }
         catch (ArgumentException exception)
         {
+            await UnsubscribeAsync(subscription);
             return EngineRejected(exception, fieldPrefix: "");
+        }
+
+        if (subscription is not null)
+        {
+            webhookDispatcher.Watch(subscription);
         }
 
         using (logger.BeginScope("Task {TaskId}", result.TaskId))
@@ -124,9 +140,12 @@ public sealed partial class GenerationSubmitter(
         }
 
         var requests = new VideoGenerationRequest?[items.Count];
+        var webhookUrls = new string?[items.Count];
+        var batchWebhookUrl = ResolveWebhook(context, body.WebhookUrl, "webhook_url", errors);
         for (var index = 0; index < items.Count; index++)
         {
             requests[index] = validator.Validate(items[index], $"requests[{index}]", errors);
+            webhookUrls[index] = items[index]?.WebhookUrl is { } own ? ResolveWebhook(context, own, $"requests[{index}].webhook_url", errors) : batchWebhookUrl;
         }
 
         if (errors.Count > 0)
@@ -153,10 +172,16 @@ public sealed partial class GenerationSubmitter(
         }
 
         var results = new List<SubmitResult>(items.Count);
+        var subscriptions = new List<WebhookSubscription>(items.Count);
         using var scope = logger.BeginScope("Batch {BatchId}", batchId);
         for (var index = 0; index < requests.Length; index++)
         {
             var request = requests[index]! with { TaskId = TaskIds.ForBatchItem(batchId, index) };
+            if (await SubscribeAsync(context, request.TaskId, webhookUrls[index]) is { } subscription)
+            {
+                subscriptions.Add(subscription);
+            }
+
             try
             {
                 results.Add(await engine.SubmitAsync(request, context.RequestAborted));
@@ -165,18 +190,28 @@ public sealed partial class GenerationSubmitter(
             {
                 // All or nothing: take back what this call queued so the client can retry the whole batch later.
                 await RollBackAsync(results, batchId, items.Count);
+                await DropSubscriptionsAsync(subscriptions, results);
                 return QueueFull(context, exception);
             }
             catch (TaskIdConflictException)
             {
-                // The key named an earlier batch with other requests: nothing of this call may stay queued.
+                // The key named an earlier batch with other requests: nothing of this call may stay queued, and the
+                // earlier task under this id keeps its own subscription.
                 await RollBackAsync(results, batchId, items.Count);
+                subscriptions.RemoveAll(subscription => subscription.TaskId == request.TaskId);
+                await DropSubscriptionsAsync(subscriptions, results);
                 return KeyReused(idempotencyKey);
             }
             catch (ArgumentException exception)
             {
+                await DropSubscriptionsAsync(subscriptions, results);
                 return EngineRejected(exception, $"requests[{index}]");
             }
+        }
+
+        foreach (var subscription in subscriptions)
+        {
+            webhookDispatcher.Watch(subscription);
         }
 
         await batches.SaveAsync(new BatchRecord(batchId, DateTimeOffset.UtcNow, results.Select(r => r.TaskId).ToArray()), CancellationToken.None);
@@ -201,6 +236,65 @@ public sealed partial class GenerationSubmitter(
 
         LogBatchRolledBack(logger, batchId, results.Count, taskCount);
     }
+
+    /// <summary>The callback URL a submit asks for (or its caller's default), refused into <paramref name="errors"/> when the service may not call it.</summary>
+    private string? ResolveWebhook(HttpContext context, string? requested, string field, Dictionary<string, string[]> errors)
+    {
+        var caller = WebhookCaller(context);
+        var url = requested ?? callerOptions.Value.ApiKeys.FirstOrDefault(k => k.Name == caller)?.WebhookUrl;
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            return null;
+        }
+
+        if (webhookOptions.Value.Refusal(url) is { } refusal)
+        {
+            errors[field] = [refusal];
+            return null;
+        }
+
+        if (webhookDispatcher.SigningKeyFor(caller) is null)
+        {
+            errors[field] = ["This service has no webhook signing secret (Webhooks:SigningSecret), so it sends no webhooks."];
+            return null;
+        }
+
+        return url;
+    }
+
+    private async Task<WebhookSubscription?> SubscribeAsync(HttpContext context, string? taskId, string? webhookUrl)
+    {
+        if (webhookUrl is null || taskId is null)
+        {
+            return null;
+        }
+
+        // Stored before the task exists: a crash right after the submit still calls back once the task ends.
+        var subscription = new WebhookSubscription(taskId, webhookUrl, WebhookCaller(context), links.BaseUrl(context.Request));
+        await webhooks.SubscribeAsync(subscription, CancellationToken.None);
+        return subscription;
+    }
+
+    private async Task UnsubscribeAsync(WebhookSubscription? subscription)
+    {
+        if (subscription is not null)
+        {
+            await webhooks.UnsubscribeAsync(subscription.TaskId, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Forgets the subscriptions of a refused batch, but not those of tasks an earlier call created.</summary>
+    private async Task DropSubscriptionsAsync(List<WebhookSubscription> subscriptions, List<SubmitResult> results)
+    {
+        var earlier = results.Where(r => r.AlreadyExisted).Select(r => r.TaskId).ToHashSet(StringComparer.Ordinal);
+        foreach (var subscription in subscriptions.Where(s => !earlier.Contains(s.TaskId)))
+        {
+            await UnsubscribeAsync(subscription);
+        }
+    }
+
+    private static string WebhookCaller(HttpContext context)
+        => context.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? name : "";
 
     /// <summary>The IETF idempotency-key draft's answer to a key reused with another payload: 422, and nothing changes.</summary>
     private static ProblemHttpResult KeyReused(string? idempotencyKey) => TypedResults.Problem(

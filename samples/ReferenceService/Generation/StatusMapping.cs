@@ -28,11 +28,17 @@ public sealed class ApiLinks(IOptions<ApiOptions> options, ReferenceService.Call
         return $"{request.Scheme}://{request.Host}{request.PathBase}{path}";
     }
 
+    /// <summary>This service's base URL as the caller sees it (no trailing slash), for links made later, as in webhooks.</summary>
+    public string BaseUrl(HttpRequest request) => Absolute(request, "").TrimEnd('/');
+
     /// <summary>The video's URL; signed and expiring when API keys are required, so a plain video tag can still play it.</summary>
-    public string VideoUrl(HttpRequest request, long generationId)
+    public string VideoUrl(HttpRequest request, long generationId) => VideoUrl(BaseUrl(request), generationId);
+
+    /// <summary>The video's URL under a base URL taken earlier with <see cref="BaseUrl"/>.</summary>
+    public string VideoUrl(string baseUrl, long generationId)
     {
         var path = VideoPath(generationId);
-        return callers.Value.KeysRequired ? Absolute(request, path) + signer.Sign(path) : Absolute(request, path);
+        return callers.Value.KeysRequired ? baseUrl + path + signer.Sign(path) : baseUrl + path;
     }
 }
 
