@@ -257,7 +257,11 @@ public sealed class AsyncFlowSpecs(DefaultServiceFixture service) : IClassFixtur
         }
 
         var submitSchema = document.GetProperty("components").GetProperty("schemas").GetProperty("GenerateVideoBody").GetProperty("properties");
-        Assert.Equal(["prompt", "aspect_ratio", "video_model_key", "seed", "ad_id", "priority", "duration_seconds", "negative_prompt"], submitSchema.PropertyNames());
+        Assert.Equal(["prompt", "aspect_ratio", "video_model_key", "seed", "ad_id", "priority", "duration_seconds", "negative_prompt", "webhook_url"], submitSchema.PropertyNames());
+        var webhook = document.GetProperty("webhooks").GetProperty("videoTaskFinished").GetProperty("post");
+        Assert.Equal(["webhook-id", "webhook-timestamp", "webhook-signature"], webhook.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()!));
+        var payload = document.GetProperty("components").GetProperty("schemas").GetProperty("WebhookPayload").GetProperty("properties");
+        Assert.Equal(["type", "timestamp", "data"], payload.PropertyNames());
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("cdn.", html, StringComparison.OrdinalIgnoreCase);

@@ -40,6 +40,51 @@ public static class OpenApiExtensions
                 return Task.CompletedTask;
             });
 
+            // The callback this service sends (OpenAPI 3.1 webhooks), so receivers can generate its model.
+            options.AddDocumentTransformer(async (document, context, cancellationToken) =>
+            {
+                var schema = await context.GetOrCreateSchemaAsync(typeof(Contracts.WebhookPayload), null, cancellationToken);
+                document.AddComponent(nameof(Contracts.WebhookPayload), schema);
+                var signedHeader = (string name, string description) => (IOpenApiParameter)new OpenApiParameter
+                {
+                    Name = name,
+                    In = ParameterLocation.Header,
+                    Required = true,
+                    Description = description,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                };
+                document.Webhooks ??= new Dictionary<string, IOpenApiPathItem>();
+                document.Webhooks["videoTaskFinished"] = new OpenApiPathItem
+                {
+                    Operations = new Dictionary<HttpMethod, OpenApiOperation>
+                    {
+                        [HttpMethod.Post] = new()
+                        {
+                            Summary = "A task reached a final state (SUCCESS, FAILURE or REVOKED)",
+                            Description =
+                                "Sent to the submit's webhook_url (or the caller's Callers:ApiKeys:n:WebhookUrl), signed the Standard Webhooks way: " +
+                                "webhook-signature is 'v1,' and base64 of HMAC-SHA256 over 'webhook-id.webhook-timestamp.body' with the bytes of the whsec_ secret. " +
+                                "Delivered at least once with the same webhook-id, retried with back-off until a 2xx answer.",
+                            Parameters =
+                            [
+                                signedHeader("webhook-id", "The message id, the same on every attempt: drop repeats by it."),
+                                signedHeader("webhook-timestamp", "Unix seconds of this attempt; refuse ones far from now."),
+                                signedHeader("webhook-signature", "Space-separated 'v1,<base64>' signatures."),
+                            ],
+                            RequestBody = new OpenApiRequestBody
+                            {
+                                Required = true,
+                                Content = new Dictionary<string, OpenApiMediaType>
+                                {
+                                    ["application/json"] = new() { Schema = new OpenApiSchemaReference(nameof(Contracts.WebhookPayload), document) },
+                                },
+                            },
+                            Responses = new OpenApiResponses { ["2XX"] = new OpenApiResponse { Description = "Received; any other answer is retried." } },
+                        },
+                    },
+                };
+            });
+
             // Every operation that needs a key says so, and that it may answer 401; health and signed video links do not.
             options.AddOperationTransformer((operation, context, _) =>
             {
