@@ -91,6 +91,40 @@ public sealed class WebhookSpecs : IAsyncLifetime
         Assert.Equal(taskIds.Select(id => "msg_" + id).Order(), _receiver.Received.Select(r => r.Id).Order());
     }
 
+    [Fact]
+    public async Task Should_call_back_a_callers_default_url_signed_with_the_callers_own_secret()
+    {
+        // arrange: alice has a default receiver and her own secret
+        var aliceSecret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var aliceReceiver = new WebhookReceiver(aliceSecret);
+        await aliceReceiver.StartAsync();
+        var settings = Settings();
+        settings["Callers:ApiKeys:0:Name"] = "alice";
+        settings["Callers:ApiKeys:0:Sha256"] = CallerServiceFixture.Hash(CallerServiceFixture.AliceKey);
+        settings["Callers:ApiKeys:0:WebhookUrl"] = aliceReceiver.Url;
+        settings["Callers:ApiKeys:0:WebhookSecret"] = aliceSecret;
+        try
+        {
+            await using var service = await ServiceHost.StartAsync(_data.Path, settings);
+            using var alice = new HttpClient { BaseAddress = service.BaseAddress };
+            alice.DefaultRequestHeaders.Add("X-API-Key", CallerServiceFixture.AliceKey);
+
+            // act: a submit that names no webhook_url
+            var taskId = await alice.SubmitAsync(Api.SeedRequest(610));
+            await Eventually.Async(() => Task.FromResult(aliceReceiver.Received.Any(r => r.AnsweredWith == 204)), TimeSpan.FromSeconds(30), () => "alice's delivery");
+
+            // assert: verified with alice's secret, which the service-wide one is not
+            var call = Assert.Single(aliceReceiver.Received);
+            Assert.True(call.SignatureValid);
+            Assert.Equal("msg_" + taskId, call.Id);
+            Assert.Empty(_receiver.Received);
+        }
+        finally
+        {
+            await aliceReceiver.StopAsync();
+        }
+    }
+
     [Theory]
     [InlineData("http://example.com/hook", "https")]
     [InlineData("https://10.1.2.3/hook", "Private")]
