@@ -45,6 +45,23 @@ public sealed record GenerateVideoRequest
     /// <summary>Up to 3 reference images ("assets") the video should show (Veo 3.1); requires an 8-second duration.</summary>
     public IReadOnlyList<VeoImage>? ReferenceImages { get; init; }
 
+    /// <summary>How the output is compressed (<see cref="VeoCompressionQuality"/>); Vertex AI only.</summary>
+    public string? CompressionQuality { get; init; }
+
+    /// <summary>How an input image that does not match the aspect ratio is fitted (<see cref="VeoResizeModes"/>); Vertex AI, Veo 3 image-to-video only.</summary>
+    public string? ResizeMode { get; init; }
+
+    /// <summary>Cloud labels for billing and reporting (at most 64; lowercase keys and values of up to 63 characters); Vertex AI only.</summary>
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
+
+    /// <summary>Whether the request uses a setting only Vertex AI accepts, which the Gemini API refuses.</summary>
+    internal string? VertexOnlySetting
+        => GenerateAudio is not null ? nameof(GenerateAudio)
+        : CompressionQuality is not null ? nameof(CompressionQuality)
+        : ResizeMode is not null ? nameof(ResizeMode)
+        : Labels is { Count: > 0 } ? nameof(Labels)
+        : null;
+
     /// <summary>Checks what can be checked without asking Veo.</summary>
     /// <exception cref="ArgumentException">A value is invalid; the message names it.</exception>
     public void Validate()
@@ -112,6 +129,40 @@ public sealed record GenerateVideoRequest
             throw new ArgumentException($"Person generation '{PersonGeneration}' is not supported; use 'allow_all', 'allow_adult' or 'dont_allow'.", nameof(PersonGeneration));
         }
 
+        if (CompressionQuality is not null && CompressionQuality is not (VeoCompressionQuality.Optimized or VeoCompressionQuality.Lossless))
+        {
+            throw new ArgumentException($"Compression quality '{CompressionQuality}' is not supported; use '{VeoCompressionQuality.Optimized}' or '{VeoCompressionQuality.Lossless}'.", nameof(CompressionQuality));
+        }
+
+        if (ResizeMode is not null)
+        {
+            if (ResizeMode is not (VeoResizeModes.Crop or VeoResizeModes.Pad))
+            {
+                throw new ArgumentException($"Resize mode '{ResizeMode}' is not supported; use '{VeoResizeModes.Crop}' or '{VeoResizeModes.Pad}'.", nameof(ResizeMode));
+            }
+
+            if (Image is null || isVeo2)
+            {
+                throw new ArgumentException("A resize mode applies to image-to-video with Veo 3 models only: set Image, or leave ResizeMode unset.", nameof(ResizeMode));
+            }
+        }
+
+        if (Labels is { } labels)
+        {
+            if (labels.Count > VeoLimits.MaxLabels)
+            {
+                throw new ArgumentException($"{labels.Count} labels were given; at most {VeoLimits.MaxLabels} are accepted.", nameof(Labels));
+            }
+
+            foreach (var (key, value) in labels)
+            {
+                if (!IsLabelText(key, allowEmpty: false) || !char.IsAsciiLetterLower(key[0]) || value is null || !IsLabelText(value, allowEmpty: true))
+                {
+                    throw new ArgumentException($"Label '{key}' is invalid: keys start with a lowercase letter, and keys and values have at most 63 lowercase letters, digits, '_' or '-'.", nameof(Labels));
+                }
+            }
+        }
+
         Image?.Validate();
         if (LastFrame is not null)
         {
@@ -152,6 +203,9 @@ public sealed record GenerateVideoRequest
             }
         }
     }
+
+    private static bool IsLabelText(string text, bool allowEmpty)
+        => (allowEmpty || text.Length > 0) && text.Length <= 63 && text.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '-');
 
     /// <inheritdoc />
     public override string ToString() => $"GenerateVideoRequest {{ Model = {Model}, AspectRatio = {AspectRatio}, DurationSeconds = {DurationSeconds}, Resolution = {Resolution}, Prompt = {Prompt?.Length ?? 0} chars }}";
@@ -199,6 +253,26 @@ public static class VeoResolutions
 
     /// <summary>4k; 8-second videos only, Veo 3.1.</summary>
     public const string Uhd4K = "4k";
+}
+
+/// <summary>Values of <see cref="GenerateVideoRequest.CompressionQuality"/>.</summary>
+public static class VeoCompressionQuality
+{
+    /// <summary>Smaller files (the default).</summary>
+    public const string Optimized = "OPTIMIZED";
+
+    /// <summary>Larger files without visible compression.</summary>
+    public const string Lossless = "LOSSLESS";
+}
+
+/// <summary>Values of <see cref="GenerateVideoRequest.ResizeMode"/>.</summary>
+public static class VeoResizeModes
+{
+    /// <summary>Crop the image to the aspect ratio.</summary>
+    public const string Crop = "CROP";
+
+    /// <summary>Pad the image to the aspect ratio.</summary>
+    public const string Pad = "PAD";
 }
 
 /// <summary>Values of <see cref="GenerateVideoRequest.PersonGeneration"/>.</summary>
@@ -257,4 +331,7 @@ public static class VeoLimits
 
     /// <summary>The most reference images one request may carry.</summary>
     public const int MaxReferenceImages = 3;
+
+    /// <summary>The most labels a request may carry.</summary>
+    public const int MaxLabels = 64;
 }

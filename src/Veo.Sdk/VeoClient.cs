@@ -120,10 +120,10 @@ public class VeoClient : IVeoClient
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
         var backend = _options.Backend;
-        if (backend == VeoBackend.GeminiApi && request.GenerateAudio is not null)
+        if (backend == VeoBackend.GeminiApi && request.VertexOnlySetting is { } vertexOnly)
         {
-            // The Gemini API refuses the field outright; say so before a call is made.
-            throw new ArgumentException("GenerateAudio is a Vertex AI parameter; the Gemini API does not accept it.", nameof(request));
+            // The Gemini API refuses these fields outright; say so before a call is made.
+            throw new ArgumentException($"{vertexOnly} is a Vertex AI parameter; the Gemini API does not accept it.", nameof(request));
         }
 
         var body = ToWire(request);
@@ -523,7 +523,10 @@ public class VeoClient : IVeoClient
             EnhancePrompt = request.EnhancePrompt,
             GenerateAudio = request.GenerateAudio,
             Seed = request.Seed,
+            CompressionQuality = request.CompressionQuality,
+            ResizeMode = request.ResizeMode,
         },
+        Labels = request.Labels is { Count: > 0 } labels ? labels : null,
     };
 
     private static WireImage? ToWire(VeoImage? image)

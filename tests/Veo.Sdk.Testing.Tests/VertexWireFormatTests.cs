@@ -235,3 +235,56 @@ public sealed class StrictVertexRequestTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 }
+
+/// <summary>The simulator applies Google's rules to compressionQuality, resizeMode and labels.</summary>
+public sealed class VertexOutputSettingsWireTests
+{
+    private const string Png = "iVBORw0KGgo=";
+
+    [Theory]
+    [InlineData("""{"compressionQuality":"LOSSLESS","resizeMode":"CROP"}""", """{"team":"ads"}""", 200)]
+    [InlineData("""{"compressionQuality":"BEST"}""", null, 400)]
+    [InlineData("""{"resizeMode":"STRETCH"}""", null, 400)]
+    [InlineData(null, """{"Team":"ads"}""", 400)]
+    [InlineData(null, """{"team":7}""", 400)]
+    public async Task Should_accept_googles_values_on_vertex_and_refuse_others(string? parameters, string? labels, int expected)
+    {
+        // arrange
+        await using var sim = await TestSimulator.StartAsync();
+        var body = Body(parameters, labels);
+
+        // act
+        using var response = await sim.PostVertexAsync("predictLongRunning", body);
+
+        // assert
+        Assert.True((int)response.StatusCode == expected, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        if (expected == 400)
+        {
+            var json = await TestSimulator.ReadJsonAsync(response);
+            Assert.Equal("INVALID_ARGUMENT", json.GetProperty("error").GetProperty("status").GetString());
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"compressionQuality":"OPTIMIZED"}""", null)]
+    [InlineData(null, """{"team":"ads"}""")]
+    public async Task Should_refuse_vertex_only_settings_on_the_gemini_api(string? parameters, string? labels)
+    {
+        // arrange
+        await using var sim = await TestSimulator.StartAsync();
+
+        // act
+        using var response = await sim.PostGeminiAsync(Body(parameters, labels, image: false));
+
+        // assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    private static string Body(string? parameters, string? labels, bool image = true)
+    {
+        var imagePart = image ? $$""","image":{"bytesBase64Encoded":"{{Png}}","mimeType":"image/png"}""" : "";
+        var parametersPart = parameters is null ? "" : $",\"parameters\":{parameters}";
+        var labelsPart = labels is null ? "" : $",\"labels\":{labels}";
+        return $$"""{"instances":[{"prompt":"A cat playing piano"{{imagePart}}}]{{parametersPart}}{{labelsPart}}}""";
+    }
+}

@@ -113,3 +113,75 @@ public sealed class GenerateAudioTests
         Assert.Equal(0, simulator.GetStats().StartRequests);
     }
 }
+
+/// <summary>compressionQuality, resizeMode and labels: sent on Vertex AI, refused before any call on the Gemini API.</summary>
+public sealed class VertexOutputSettingsTests
+{
+    private static readonly VeoImage FirstFrame = new(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, "image/png");
+
+    [Fact]
+    public async Task Should_generate_on_vertex_with_compression_quality_resize_mode_and_labels()
+    {
+        // arrange: the simulator refuses unknown values and misplaced fields as Google does
+        await using var simulator = await TestClients.StartSimulatorAsync();
+        var client = new VeoClient(TestClients.VertexOptions(simulator));
+        var request = TestClients.Request(model: VeoModels.Veo31Vertex) with
+        {
+            Image = FirstFrame,
+            CompressionQuality = VeoCompressionQuality.Lossless,
+            ResizeMode = VeoResizeModes.Pad,
+            Labels = new Dictionary<string, string> { ["team"] = "ads", ["campaign-id"] = "c_42" },
+        };
+
+        // act
+        var operation = await client.StartGenerateVideoAsync(request);
+        var result = await operation.WaitForCompletionAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        // assert
+        Assert.IsType<GenerateVideoResult.Succeeded>(result);
+    }
+
+    public static TheoryData<string, GenerateVideoRequest> VertexOnly => new()
+    {
+        { nameof(GenerateVideoRequest.CompressionQuality), TestClients.Request() with { CompressionQuality = VeoCompressionQuality.Optimized } },
+        { nameof(GenerateVideoRequest.ResizeMode), TestClients.Request() with { Image = FirstFrame, ResizeMode = VeoResizeModes.Crop } },
+        { nameof(GenerateVideoRequest.Labels), TestClients.Request() with { Labels = new Dictionary<string, string> { ["team"] = "ads" } } },
+    };
+
+    [Theory]
+    [MemberData(nameof(VertexOnly))]
+    public async Task Should_refuse_vertex_only_settings_on_the_gemini_api_before_any_call(string setting, GenerateVideoRequest request)
+    {
+        // arrange
+        await using var simulator = await TestClients.StartSimulatorAsync();
+        var client = TestClients.Gemini(simulator);
+
+        // act
+        var thrown = await Assert.ThrowsAsync<ArgumentException>(() => client.StartGenerateVideoAsync(request));
+
+        // assert
+        Assert.Contains(setting, thrown.Message, StringComparison.Ordinal);
+        Assert.Equal(0, simulator.GetStats().StartRequests);
+    }
+
+    public static TheoryData<string, GenerateVideoRequest> Invalid => new()
+    {
+        { nameof(GenerateVideoRequest.CompressionQuality), TestClients.Request() with { CompressionQuality = "lossless" } },
+        { nameof(GenerateVideoRequest.ResizeMode), TestClients.Request() with { ResizeMode = VeoResizeModes.Crop } },
+        { nameof(GenerateVideoRequest.ResizeMode), TestClients.Request() with { Image = FirstFrame, ResizeMode = "STRETCH" } },
+        { nameof(GenerateVideoRequest.Labels), TestClients.Request() with { Labels = new Dictionary<string, string> { ["Team"] = "ads" } } },
+        { nameof(GenerateVideoRequest.Labels), TestClients.Request() with { Labels = new Dictionary<string, string> { ["team"] = new string('a', 64) } } },
+        { nameof(GenerateVideoRequest.Labels), TestClients.Request() with { Labels = Enumerable.Range(0, 65).ToDictionary(i => $"k{i}", _ => "v") } },
+    };
+
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public void Should_name_the_setting_when_its_value_breaks_googles_rule(string parameter, GenerateVideoRequest request)
+    {
+        // act
+        var thrown = Assert.Throws<ArgumentException>(request.Validate);
+
+        // assert
+        Assert.Equal(parameter, thrown.ParamName);
+    }
+}

@@ -295,6 +295,35 @@ internal static class StartRequestParser
             }
         }
 
+        // Vertex-only output settings and labels; Google's Python SDK refuses them for the Gemini API before sending.
+        foreach (var (name, allowed) in (ReadOnlySpan<(string, string[])>)[("compressionQuality", ["OPTIMIZED", "LOSSLESS"]), ("resizeMode", ["CROP", "PAD"])])
+        {
+            if (!TryGetParameter(parameters, name, out var value))
+            {
+                continue;
+            }
+
+            if (surface == ApiSurface.Gemini)
+            {
+                return GoogleApiError.InvalidArgument("parameters." + name, $"{name} isn't supported in the Gemini API.");
+            }
+
+            if (value.ValueKind != JsonValueKind.String || Array.IndexOf(allowed, value.GetString()) < 0)
+            {
+                return GoogleApiError.InvalidJson($"Invalid value at 'parameters.{name}' ({value.GetRawText()}): expected one of {string.Join(", ", allowed)}.");
+            }
+
+            if (name == "resizeMode" && (!hasImage || rules.IsVeo2))
+            {
+                return GoogleApiError.InvalidArgument("parameters.resizeMode", "resizeMode applies to image-to-video with Veo 3 models only.");
+            }
+        }
+
+        if (root.TryGetProperty("labels", out var labels) && labels.ValueKind != JsonValueKind.Null && CheckLabels(labels, surface) is { } labelError)
+        {
+            return labelError;
+        }
+
         string? storageUri = null;
         if (TryGetParameter(parameters, "storageUri", out var storage))
         {
@@ -313,6 +342,40 @@ internal static class StartRequestParser
         request = new StartRequest(prompt, aspectRatio, duration, resolution, sampleCount, storageUri);
         return null;
     }
+
+    // Cloud resource labels: at most 64; keys 1 to 63 lowercase letters, digits, '_' or '-', starting with a letter; values up to 63 of the same.
+    private static GoogleApiError? CheckLabels(JsonElement labels, ApiSurface surface)
+    {
+        if (surface == ApiSurface.Gemini)
+        {
+            return GoogleApiError.InvalidArgument("labels", "labels isn't supported in the Gemini API.");
+        }
+
+        if (labels.ValueKind != JsonValueKind.Object)
+        {
+            return GoogleApiError.InvalidJson("Invalid value at 'labels': expected a map of strings.");
+        }
+
+        var count = 0;
+        foreach (var label in labels.EnumerateObject())
+        {
+            count++;
+            if (label.Value.ValueKind != JsonValueKind.String)
+            {
+                return GoogleApiError.InvalidJson($"Invalid value at 'labels[{label.Name}]' ({label.Value.GetRawText()}): expected a string.");
+            }
+
+            if (!IsLabelText(label.Name, allowEmpty: false) || !char.IsAsciiLetterLower(label.Name[0]) || !IsLabelText(label.Value.GetString()!, allowEmpty: true))
+            {
+                return GoogleApiError.InvalidArgument("labels", $"Label \"{label.Name}\" is invalid: keys start with a lowercase letter, and keys and values have at most 63 lowercase letters, digits, '_' or '-'.");
+            }
+        }
+
+        return count > 64 ? GoogleApiError.InvalidArgument("labels", $"At most 64 labels are allowed; got {count}.") : null;
+    }
+
+    private static bool IsLabelText(string text, bool allowEmpty)
+        => (allowEmpty || text.Length > 0) && text.Length <= 63 && text.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '-');
 
     private static GoogleApiError? CheckImage(JsonElement image, string field, ApiSurface surface)
     {

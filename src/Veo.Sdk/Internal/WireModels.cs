@@ -11,6 +11,8 @@ internal sealed class PredictLongRunningRequest
     public required IReadOnlyList<VideoInstance> Instances { get; init; }
 
     public VideoParameters? Parameters { get; init; }
+
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
 }
 
 internal sealed class VideoInstance
@@ -58,6 +60,10 @@ internal sealed class VideoParameters
     public bool? GenerateAudio { get; init; }
 
     public long? Seed { get; init; }
+
+    public string? CompressionQuality { get; init; }
+
+    public string? ResizeMode { get; init; }
 }
 
 /// <summary>Body of Vertex AI's <c>:fetchPredictOperation</c>.</summary>
