@@ -32,6 +32,7 @@ public sealed class CallerAccess(IOptions<CallerOptions> options, OwnershipStore
             && string.Equals(await owners.OwnerAsync(kind, id, context.RequestAborted), name, StringComparison.Ordinal);
     }
 
-    private static string? CallerName(ClaimsPrincipal user)
+    /// <summary>The authenticated caller's key name, or <see langword="null"/> when the request carries no key.</summary>
+    internal static string? CallerName(ClaimsPrincipal user)
         => user.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? name : null;
 }

@@ -19,6 +19,9 @@ public sealed class CallerOptions
 
     /// <summary>Whether callers must present a key.</summary>
     public bool KeysRequired => ApiKeys.Count > 0;
+
+    /// <summary>The entry of the caller with this name, if one is configured.</summary>
+    public ApiKeyEntry? Find(string name) => ApiKeys.FirstOrDefault(k => string.Equals(k.Name, name, StringComparison.Ordinal));
 }
 
 /// <summary>One caller's key.</summary>

@@ -241,7 +241,7 @@ public sealed partial class GenerationSubmitter(
     private string? ResolveWebhook(HttpContext context, string? requested, string field, Dictionary<string, string[]> errors)
     {
         var caller = WebhookCaller(context);
-        var url = requested ?? callerOptions.Value.ApiKeys.FirstOrDefault(k => k.Name == caller)?.WebhookUrl;
+        var url = requested ?? callerOptions.Value.Find(caller)?.WebhookUrl;
         if (string.IsNullOrWhiteSpace(url))
         {
             return null;
@@ -293,8 +293,7 @@ public sealed partial class GenerationSubmitter(
         }
     }
 
-    private static string WebhookCaller(HttpContext context)
-        => context.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? name : "";
+    private static string WebhookCaller(HttpContext context) => CallerAccess.CallerName(context.User) ?? "";
 
     /// <summary>The IETF idempotency-key draft's answer to a key reused with another payload: 422, and nothing changes.</summary>
     private static ProblemHttpResult KeyReused(string? idempotencyKey) => TypedResults.Problem(

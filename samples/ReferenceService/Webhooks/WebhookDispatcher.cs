@@ -32,7 +32,7 @@ public sealed partial class WebhookDispatcher(
     /// <summary>The key that signs callbacks for a caller: its own secret, else the service's.</summary>
     public byte[]? SigningKeyFor(string caller)
     {
-        var own = callers.Value.ApiKeys.FirstOrDefault(k => k.Name == caller)?.WebhookSecret;
+        var own = callers.Value.Find(caller)?.WebhookSecret;
         return WebhookSigner.ParseSecret(own ?? options.Value.SigningSecret);
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ReferenceService.Webhooks;
@@ -14,7 +15,7 @@ public static class WebhookExtensions
             .Validate(o => o.RetryDelaysSeconds.All(d => d >= 0), "Webhooks:RetryDelaysSeconds must not be negative.")
             .Validate(o => o.TimeoutSeconds > 0, "Webhooks:TimeoutSeconds must be positive.")
             .ValidateOnStart();
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WebhookStore>();
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<WebhookDispatcher>());
