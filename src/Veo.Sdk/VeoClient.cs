@@ -118,20 +118,14 @@ public class VeoClient : IVeoClient
     public virtual async Task<GenerateVideoOperation> StartGenerateVideoAsync(GenerateVideoRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        request.Validate();
         var backend = _options.Backend;
-        if (backend == VeoBackend.GeminiApi && request.VertexOnlySetting is { } vertexOnly)
-        {
-            // The Gemini API refuses these fields outright; say so before a call is made.
-            throw new ArgumentException($"{vertexOnly} is a Vertex AI parameter; the Gemini API does not accept it.", nameof(request));
-        }
-
-        var body = ToWire(request);
+        request.Validate(backend);
+        var body = ToWire(request, backend);
 
         using var activity = VeoTelemetry.ActivitySource.StartActivity("Veo.StartGenerateVideo", ActivityKind.Client);
         activity?.SetTag("veo.model", request.Model);
         activity?.SetTag("veo.backend", backend.ToString());
-        Log.StartingGeneration(_logger, request.Model, backend, request.Prompt.Length);
+        Log.StartingGeneration(_logger, request.Model, backend, request.Prompt?.Length ?? 0);
 
         var started = _timeProvider.GetTimestamp();
         var what = $"the start of a generation with model {request.Model}";
@@ -161,7 +155,7 @@ public class VeoClient : IVeoClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(operationName);
         var backend = _options.Backend;
-        Func<CancellationToken, Task<IApiResponse<OperationResource>>> call;
+        Func<CancellationToken, Task<HttpResponseMessage>> call;
         if (backend == VeoBackend.VertexAi)
         {
             var parts = OperationNames.ParseVertex(operationName);
@@ -178,8 +172,7 @@ public class VeoClient : IVeoClient
         activity?.SetTag("veo.operation", operationName);
         activity?.SetTag("veo.backend", backend.ToString());
 
-        var (operation, headers) = await SendAsync(VeoCallKind.Poll, $"the poll of operation {operationName}", activity, call, cancellationToken).ConfigureAwait(false);
-        var status = ParseStatus(operation, operationName, GoogleErrors.GetRetryAfter(headers, _timeProvider.GetUtcNow()), VeoCallKind.Poll, activity);
+        var status = await PollAsync(operationName, call, activity, cancellationToken).ConfigureAwait(false);
         activity?.SetTag("veo.done", status.HasCompleted);
         Log.OperationPolled(_logger, operationName, status.HasCompleted);
         if (status is { HasCompleted: true, Result: { } result })
@@ -211,7 +204,7 @@ public class VeoClient : IVeoClient
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException"><paramref name="video"/> has neither a URI nor inline bytes, or <paramref name="destination"/> is not writable.</exception>
-    /// <exception cref="NotSupportedException">The video is in Cloud Storage (<c>gs://</c>, Vertex AI with a storage URI); read it with a Cloud Storage client.</exception>
+    /// <exception cref="NotSupportedException">The video is in Cloud Storage (<c>gs://</c>) and this client speaks the Gemini API, which has no Cloud Storage credentials.</exception>
     public virtual async Task<long> DownloadVideoAsync(GeneratedVideo video, Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(video);
@@ -225,6 +218,11 @@ public class VeoClient : IVeoClient
         {
             await destination.WriteAsync(inline, cancellationToken).ConfigureAwait(false);
             return inline.Length;
+        }
+
+        if (video.Spooled is { } spooled)
+        {
+            return await spooled.CopyToAsync(destination, DownloadBufferSize, cancellationToken).ConfigureAwait(false);
         }
 
         var uri = ResolveDownloadUri(video);
@@ -313,7 +311,7 @@ public class VeoClient : IVeoClient
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException"><paramref name="video"/> has neither a URI nor inline bytes, or <paramref name="path"/> is empty.</exception>
-    /// <exception cref="NotSupportedException">The video is in Cloud Storage (<c>gs://</c>); read it with a Cloud Storage client.</exception>
+    /// <exception cref="NotSupportedException">The video is in Cloud Storage (<c>gs://</c>) and this client speaks the Gemini API.</exception>
     public virtual async Task<long> DownloadVideoToFileAsync(GeneratedVideo video, string path, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(video);
@@ -377,7 +375,18 @@ public class VeoClient : IVeoClient
 
         if (uri.IsAbsoluteUri && string.Equals(uri.Scheme, "gs", StringComparison.OrdinalIgnoreCase))
         {
-            throw new NotSupportedException($"The video is stored in Cloud Storage ({VeoEndpoints.ForDisplay(uri)}); read it with a Google Cloud Storage client, or start the generation without a storage URI to get its bytes inline.");
+            if (_options.Backend != VeoBackend.VertexAi)
+            {
+                throw new NotSupportedException($"The video is stored in Cloud Storage ({VeoEndpoints.ForDisplay(uri)}), which only a Vertex AI client has credentials for.");
+            }
+
+            // Read through the Cloud Storage JSON API with the client's own bearer token, retry policy and timeouts.
+            if (!VeoStorageUri.TryParse(uri.OriginalString, out var bucket, out var objectName) || objectName.Length == 0)
+            {
+                throw new ArgumentException($"'{VeoEndpoints.ForDisplay(uri)}' does not name a Cloud Storage object (gs://bucket/object).", nameof(video));
+            }
+
+            return VeoStorageUri.MediaUri(VeoEndpoints.GetStorageUrl(_options), bucket, objectName);
         }
 
         if (!uri.IsAbsoluteUri)
@@ -467,11 +476,102 @@ public class VeoClient : IVeoClient
         }
     }
 
-    private VeoOperationStatus ParseStatus(OperationResource operation, string name, TimeSpan? suggestedDelay, VeoCallKind kind, Activity? activity)
+    /// <summary>
+    /// One poll: the answer's inline videos are decoded to temporary files as the body arrives (see
+    /// <see cref="InlineVideoExtractor"/>); only the small rest of the answer is deserialized.
+    /// </summary>
+    private async Task<VeoOperationStatus> PollAsync(string operationName, Func<CancellationToken, Task<HttpResponseMessage>> call, Activity? activity, CancellationToken cancellationToken)
+    {
+        const VeoCallKind kind = VeoCallKind.Poll;
+        var what = $"the poll of operation {operationName}";
+        _metrics.RecordRequest(kind, _options.Backend);
+        HttpResponseMessage response;
+        try
+        {
+            response = await call(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (TransportFailure(ex, what) is { } failure)
+        {
+            throw Failed(kind, failure, activity);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                var errorBody = await GoogleErrors.ReadErrorBodyAsync(response, cancellationToken).ConfigureAwait(false);
+                throw Failed(kind, FromResponse((int)response.StatusCode, errorBody, response.Headers, what), activity);
+            }
+
+            var extractor = new InlineVideoExtractor();
+            using var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bodyTimeout.CancelAfter(_options.DownloadTimeout);
+            OperationResource? operation;
+            try
+            {
+                var body = await response.Content.ReadAsStreamAsync(bodyTimeout.Token).ConfigureAwait(false);
+                await using (body.ConfigureAwait(false))
+                {
+                    await extractor.ReadAsync(body, bodyTimeout.Token).ConfigureAwait(false);
+                }
+
+                operation = System.Text.Json.JsonSerializer.Deserialize(extractor.Residual.Span, VeoJsonContext.Default.OperationResource);
+            }
+            catch (Exception ex)
+            {
+                extractor.DisposeSpools();
+                if ((ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
+                    || ex is not (FormatException or System.Text.Json.JsonException or OperationCanceledException or HttpRequestException or IOException))
+                {
+                    throw;
+                }
+
+                throw Failed(kind, ex switch
+                {
+                    FormatException => new VeoRequestFailedException(200, null, $"Veo's answer for operation {operationName} carries video bytes that are not valid base64.", null, ex),
+                    System.Text.Json.JsonException => new VeoRequestFailedException((int)response.StatusCode, null, $"Veo answered {what} with a body that is not an operation ({ex.Message})."),
+                    OperationCanceledException => new VeoRequestFailedException(0, null, $"Reading the answer to {what} did not finish within {_options.DownloadTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s.", null, ex),
+                    _ => new VeoRequestFailedException(0, null, _redactor.Redact($"The answer to {what} broke off: {ex.Message}"), null, ex),
+                }, activity);
+            }
+
+            if (operation is null)
+            {
+                extractor.DisposeSpools();
+                throw Failed(kind, new VeoRequestFailedException((int)response.StatusCode, null, $"Veo answered {what} with a body that is not an operation (empty)."), activity);
+            }
+
+            var retryAfter = GoogleErrors.GetRetryAfter(response.Headers, _timeProvider.GetUtcNow());
+            var status = ParseStatus(operation, operationName, retryAfter, kind, activity, extractor.Spools);
+            if (!status.HasCompleted)
+            {
+                extractor.DisposeSpools();
+            }
+
+            return status;
+        }
+    }
+
+    /// <summary>A fault of the HTTP pipeline (no answer, or the credentials failed) as the SDK's exception; <see langword="null"/> for anything else.</summary>
+    private VeoRequestFailedException? TransportFailure(Exception ex, string what) => ex switch
+    {
+        VeoAuthenticationException authentication => authentication,
+        ApiRequestException { InnerException: VeoAuthenticationException authentication } => authentication,
+        ApiRequestException request => GoogleErrors.NoResponse(what, request.InnerException ?? request, _redactor),
+        HttpRequestException or TimeoutRejectedException or IOException => GoogleErrors.NoResponse(what, ex, _redactor),
+        OperationCanceledException => GoogleErrors.NoResponse(what, ex, _redactor),
+        _ => null,
+    };
+
+    private VeoOperationStatus ParseStatus(OperationResource operation, string name, TimeSpan? suggestedDelay, VeoCallKind kind, Activity? activity, IReadOnlyList<SpooledVideo>? spools = null)
     {
         try
         {
-            return OperationParser.ToStatus(operation, name, suggestedDelay);
+            return OperationParser.ToStatus(operation, name, suggestedDelay, spools);
         }
         catch (FormatException ex)
         {
@@ -498,18 +598,19 @@ public class VeoClient : IVeoClient
         return exception;
     }
 
-    private static PredictLongRunningRequest ToWire(GenerateVideoRequest request) => new()
+    private static PredictLongRunningRequest ToWire(GenerateVideoRequest request, VeoBackend backend) => new()
     {
         Instances =
         [
             new VideoInstance
             {
-                Prompt = request.Prompt,
+                Prompt = string.IsNullOrWhiteSpace(request.Prompt) ? null : request.Prompt,
                 Image = ToWire(request.Image),
                 LastFrame = ToWire(request.LastFrame),
                 ReferenceImages = request.ReferenceImages is { Count: > 0 } references
-                    ? references.Select(r => new WireReferenceImage { Image = ToWire(r)! }).ToArray()
+                    ? references.Select(r => new WireReferenceImage { Image = ToWire(r.Image)!, ReferenceType = r.ReferenceType }).ToArray()
                     : null,
+                Video = ToWire(request.Video, backend),
             },
         ],
         Parameters = new VideoParameters
@@ -525,12 +626,22 @@ public class VeoClient : IVeoClient
             Seed = request.Seed,
             CompressionQuality = request.CompressionQuality,
             ResizeMode = request.ResizeMode,
+            StorageUri = request.StorageUri,
         },
         Labels = request.Labels is { Count: > 0 } labels ? labels : null,
     };
 
     private static WireImage? ToWire(VeoImage? image)
         => image is null ? null : new WireImage { BytesBase64Encoded = Convert.ToBase64String(image.Bytes.Span), MimeType = image.MimeType };
+
+    // Vertex AI names a Cloud Storage object or takes the bytes; the Gemini API names a video it generated by its URI.
+    private static WireVideo? ToWire(VeoVideo? video, VeoBackend backend) => video switch
+    {
+        null => null,
+        { Bytes: { } bytes } => new WireVideo { BytesBase64Encoded = Convert.ToBase64String(bytes.Span), MimeType = video.MimeType },
+        _ when backend == VeoBackend.VertexAi => new WireVideo { GcsUri = video.Uri!.OriginalString, MimeType = video.MimeType },
+        _ => new WireVideo { Uri = video.Uri!.OriginalString },
+    };
 
     private static void TryDelete(string path)
     {

@@ -31,6 +31,13 @@ public sealed class VeoClientOptions
     /// </summary>
     public Uri? BaseUrl { get; set; }
 
+    /// <summary>
+    /// The Cloud Storage JSON API root that <c>gs://</c> results (Vertex AI with a storage URI) are downloaded from, with
+    /// the client's credentials. <see langword="null"/> means <see cref="BaseUrl"/> when that is set (a simulator serves
+    /// both), else Google's <c>https://storage.googleapis.com/</c>.
+    /// </summary>
+    public Uri? StorageBaseUrl { get; set; }
+
     /// <summary>The Google Cloud project (required for <see cref="VeoBackend.VertexAi"/>).</summary>
     public string? ProjectId { get; set; }
 

@@ -1,6 +1,6 @@
 namespace Veo.Sdk;
 
-/// <summary>The base of every exception Veo.Sdk throws for Veo's answers and transport faults (argument errors stay <see cref="ArgumentException"/>).</summary>
+/// <summary>The base of every exception Veo.Sdk throws for Veo's answers and transport faults (a request refused before any call is a <see cref="VeoValidationException"/>, an <see cref="ArgumentException"/>).</summary>
 public abstract class VeoException : Exception
 {
     /// <summary>Creates the exception.</summary>
@@ -120,4 +120,25 @@ public class VeoGenerationFailedException : VeoException
 
     /// <summary>The operation's error.</summary>
     public VeoOperationError Error { get; }
+}
+
+/// <summary>
+/// A request breaks one of Veo's rules and was refused before any call: nothing was sent or billed.
+/// <see cref="ArgumentException.ParamName"/> names the <see cref="GenerateVideoRequest"/> property, the message the rule.
+/// </summary>
+public class VeoValidationException : ArgumentException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="parameterName">The property that breaks the rule, e.g. <c>DurationSeconds</c>.</param>
+    /// <param name="message">The rule, in words, with the value that broke it.</param>
+    public VeoValidationException(string parameterName, string message)
+        : base(message, parameterName)
+    {
+        Rule = message;
+    }
+
+    internal static VeoValidationException For(string parameterName, string message) => new(parameterName, message);
+
+    /// <summary>The rule that was broken, in words (the message without the parameter suffix <see cref="ArgumentException"/> adds).</summary>
+    public string Rule { get; }
 }

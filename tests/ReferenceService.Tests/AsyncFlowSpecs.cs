@@ -64,7 +64,7 @@ public sealed class AsyncFlowSpecs(DefaultServiceFixture service) : IClassFixtur
         Assert.True(result.GetProperty("generation_time").GetDouble() > 0);
         Assert.Equal(request.prompt, result.GetProperty("prompt").GetString());
         Assert.Equal("veo_3_1_t2v_portrait", result.GetProperty("video_model_key").GetString());
-        Assert.Equal("veo-3.1-generate-preview", result.GetProperty("model").GetString());
+        Assert.Equal("veo-3.1-generate-001", result.GetProperty("model").GetString());   // the embedded simulator is spoken to as Vertex AI
         Assert.Equal("9:16", result.GetProperty("aspect_ratio").GetString());
         Assert.Equal(9831, result.GetProperty("seed").GetInt64());
         Assert.Equal(123, result.GetProperty("ad_id").GetInt64());

@@ -134,6 +134,89 @@ public sealed class SerializerTests : global::Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void Every_veo_input_of_a_request_survives_the_journal()
+    {
+        var png = new VeoImage(new byte[] { 0x89, 0x50, 0x4E, 0x47, 1 }, "image/png");
+        var request = new VideoGenerationRequest
+        {
+            Veo = new GenerateVideoRequest
+            {
+                Model = VeoModels.Veo31Vertex,
+                GenerateAudio = true,
+                Image = png,
+                LastFrame = png with { MimeType = "image/jpeg" },
+                Video = VeoVideo.FromBytes(new byte[] { 0, 0, 0, 0x18, 0x66, 0x74 }),
+                CompressionQuality = VeoCompressionQuality.Lossless,
+                ResizeMode = VeoResizeModes.Pad,
+                Labels = new Dictionary<string, string> { ["team"] = "ads", ["cost-center"] = "42" },
+                StorageUri = "gs://veo-out/videos/",
+            },
+        };
+        var withReferences = request with
+        {
+            Veo = request.Veo with { Image = null, LastFrame = null, Video = VeoVideo.FromUri(new Uri("gs://veo-in/clip.mp4")), ReferenceImages = [new(png), new(png, VeoReferenceTypes.Style)] },
+        };
+
+        foreach (var original in new[] { request, withReferences })
+        {
+            var back = ((Submitted)_serializer.FromBinary(_serializer.ToBinary(new Submitted(Id, original, At)), VideoTaskSerializer.SubmittedManifest)).Request;
+            Assert.True(BinaryFormat.SameContent(original, back));
+            Assert.Null(back.Veo.Prompt);
+            Assert.Equal(original.Veo.GenerateAudio, back.Veo.GenerateAudio);
+            Assert.Equal(original.Veo.StorageUri, back.Veo.StorageUri);
+            Assert.Equal(original.Veo.Labels, back.Veo.Labels);
+            Assert.Equal(original.Veo.ReferenceImages?.Select(r => r.ReferenceType), back.Veo.ReferenceImages?.Select(r => r.ReferenceType));
+            Assert.Equal(original.Veo.Video!.Uri, back.Veo.Video!.Uri);
+            Assert.Equal(original.Veo.Video.Bytes?.ToArray(), back.Veo.Video.Bytes?.ToArray());
+        }
+    }
+
+    [Fact]
+    public void A_request_written_in_format_1_still_reads()
+    {
+        // The layout of a Submitted event as the first release wrote it: the prompt required, nothing after the image.
+        using var buffer = new MemoryStream();
+        using (var w = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write((byte)1);
+            w.Write(Id.Value);
+            w.Write(false);            // task id
+            w.Write((byte)TaskPriority.High);
+            w.Write(false);            // model key
+            w.Write(false);            // ad id
+            w.Write(VeoModels.Veo31);
+            w.Write("a fox at dawn");
+            w.Write(true);
+            w.Write(VeoAspectRatios.Portrait);
+            w.Write(false);            // duration
+            w.Write(false);            // resolution
+            w.Write(false);            // negative prompt
+            w.Write(true);
+            w.Write(7L);               // seed
+            w.Write(false);            // sample count
+            w.Write(false);            // person generation
+            w.Write((byte)2);          // enhance prompt: true
+            w.Write(true);
+            w.Write("image/png");
+            w.Write(2);
+            w.Write(new byte[] { 1, 2 });
+            w.Write(At.UtcTicks);
+            w.Write((short)At.Offset.TotalMinutes);
+        }
+
+        var read = (Submitted)_serializer.FromBinary(buffer.ToArray(), VideoTaskSerializer.SubmittedManifest);
+
+        Assert.Equal("a fox at dawn", read.Request.Veo.Prompt);
+        Assert.Equal(VeoAspectRatios.Portrait, read.Request.Veo.AspectRatio);
+        Assert.Equal(7L, read.Request.Veo.Seed);
+        Assert.True(read.Request.Veo.EnhancePrompt);
+        Assert.Equal(new byte[] { 1, 2 }, read.Request.Veo.Image!.Bytes.ToArray());
+        Assert.Null(read.Request.Veo.StorageUri);
+        Assert.Equal(TaskPriority.High, read.Request.Priority);
+        Assert.Equal(At, read.At);
+    }
+
+    [Fact]
     public void The_journal_format_is_stable()
     {
         // The bytes of an event written by this version; a change here breaks every journal already written.

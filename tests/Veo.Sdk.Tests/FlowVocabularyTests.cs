@@ -152,11 +152,12 @@ public sealed class FlowVocabularyTests
         var operation = await client.StartGenerateVideoAsync(request);
         var result = await operation.WaitForCompletionAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
-        // assert
+        // assert: the Gemini API takes no seed, so none is sent there; Vertex AI gets it
         Assert.Equal(new GenerateVideoRequest
         {
-            Model = VeoModels.Veo31, Prompt = "A cat surfing at sunset", AspectRatio = "9:16", DurationSeconds = 8, Seed = 9831,
+            Model = VeoModels.Veo31, Prompt = "A cat surfing at sunset", AspectRatio = "9:16", DurationSeconds = 8,
         }, request);
         Assert.IsType<GenerateVideoResult.Succeeded>(result);
+        Assert.Equal(9831, FlowVocabulary.ParseModelKey("veo_3_1_t2v_portrait").ToRequest("A cat", VeoBackend.VertexAi, seed: 9831).Seed);
     }
 }

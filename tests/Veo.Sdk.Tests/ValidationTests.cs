@@ -20,11 +20,11 @@ public sealed class ValidationTests
         { "no bytes", TestClients.Request() with { Image = new VeoImage(Array.Empty<byte>(), "image/png") } },
         { "media type 'text/plain'", TestClients.Request() with { Image = new VeoImage(new byte[] { 1 }, "text/plain") } },
         { "needs a first frame", TestClients.Request() with { LastFrame = new VeoImage(new byte[] { 1 }, "image/png") } },
-        { "at most 3", TestClients.Request() with { ReferenceImages = Enumerable.Repeat(new VeoImage(new byte[] { 1 }, "image/png"), 4).ToArray() } },
+        { "at most 3", TestClients.Request() with { ReferenceImages = Enumerable.Repeat(new VeoReferenceImage(new VeoImage(new byte[] { 1 }, "image/png")), 4).ToArray() } },
         { "use 5 to 8 seconds", TestClients.Request(model: VeoModels.Veo20) with { DurationSeconds = 4 } },
         { "720p only", TestClients.Request(model: VeoModels.Veo20) with { Resolution = VeoResolutions.FullHd1080, DurationSeconds = 8 } },
-        { "aspect ratio 16:9", TestClients.Request() with { AspectRatio = VeoAspectRatios.Portrait, ReferenceImages = [new VeoImage(new byte[] { 1 }, "image/png")] } },
-        { "cannot be combined", TestClients.Request() with { Image = new VeoImage(new byte[] { 1 }, "image/png"), ReferenceImages = [new VeoImage(new byte[] { 1 }, "image/png")] } },
+        { "aspect ratio 16:9", TestClients.Request() with { AspectRatio = VeoAspectRatios.Portrait, ReferenceImages = [new VeoReferenceImage(new VeoImage(new byte[] { 1 }, "image/png"))] } },
+        { "cannot be combined", TestClients.Request() with { Image = new VeoImage(new byte[] { 1 }, "image/png"), ReferenceImages = [new VeoReferenceImage(new VeoImage(new byte[] { 1 }, "image/png"))] } },
     };
 
     [Theory]

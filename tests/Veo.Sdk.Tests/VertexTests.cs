@@ -107,7 +107,7 @@ public sealed class GenerateAudioTests
         await using var simulator = await TestClients.StartSimulatorAsync();
         var client = TestClients.Gemini(simulator);
 
-        var thrown = await Assert.ThrowsAsync<ArgumentException>(() => client.StartGenerateVideoAsync(TestClients.Request() with { GenerateAudio = true }));
+        var thrown = await Assert.ThrowsAsync<VeoValidationException>(() => client.StartGenerateVideoAsync(TestClients.Request() with { GenerateAudio = true }));
 
         Assert.Contains("GenerateAudio", thrown.Message, StringComparison.Ordinal);
         Assert.Equal(0, simulator.GetStats().StartRequests);
@@ -146,6 +146,8 @@ public sealed class VertexOutputSettingsTests
         { nameof(GenerateVideoRequest.CompressionQuality), TestClients.Request() with { CompressionQuality = VeoCompressionQuality.Optimized } },
         { nameof(GenerateVideoRequest.ResizeMode), TestClients.Request() with { Image = FirstFrame, ResizeMode = VeoResizeModes.Crop } },
         { nameof(GenerateVideoRequest.Labels), TestClients.Request() with { Labels = new Dictionary<string, string> { ["team"] = "ads" } } },
+        { nameof(GenerateVideoRequest.Seed), TestClients.Request() with { Seed = 42 } },
+        { nameof(GenerateVideoRequest.StorageUri), TestClients.Request() with { StorageUri = "gs://veo-out/videos/" } },
     };
 
     [Theory]
@@ -157,10 +159,11 @@ public sealed class VertexOutputSettingsTests
         var client = TestClients.Gemini(simulator);
 
         // act
-        var thrown = await Assert.ThrowsAsync<ArgumentException>(() => client.StartGenerateVideoAsync(request));
+        var thrown = await Assert.ThrowsAsync<VeoValidationException>(() => client.StartGenerateVideoAsync(request));
 
         // assert
-        Assert.Contains(setting, thrown.Message, StringComparison.Ordinal);
+        Assert.Equal(setting, thrown.ParamName);
+        Assert.Contains("Vertex AI parameter", thrown.Rule, StringComparison.Ordinal);
         Assert.Equal(0, simulator.GetStats().StartRequests);
     }
 
@@ -179,7 +182,7 @@ public sealed class VertexOutputSettingsTests
     public void Should_name_the_setting_when_its_value_breaks_googles_rule(string parameter, GenerateVideoRequest request)
     {
         // act
-        var thrown = Assert.Throws<ArgumentException>(request.Validate);
+        var thrown = Assert.Throws<VeoValidationException>(request.Validate);
 
         // assert
         Assert.Equal(parameter, thrown.ParamName);

@@ -85,8 +85,8 @@ public sealed class InProcessVeoClient : IVeoClient
         var now = _clock.GetUtcNow();
         var id = Interlocked.Increment(ref _sequence).ToString("x8", CultureInfo.InvariantCulture);
         var name = $"models/{request.Model}/operations/inproc{id}";
-        _operations[name] = new Operation(name, request.Prompt, now, now + Latency, id);
-        _startsByPrompt.AddOrUpdate(request.Prompt, 1, (_, count) => count + 1);
+        _operations[name] = new Operation(name, request.Prompt ?? string.Empty, now, now + Latency, id);
+        _startsByPrompt.AddOrUpdate(request.Prompt ?? string.Empty, 1, (_, count) => count + 1);
         return Task.FromResult(new GenerateVideoOperation(this, name, DefaultPollingInterval, new VeoOperationStatus(name, false, null)));
     }
 

@@ -40,12 +40,15 @@ public sealed class EmbeddedSimulatorOptions
 
 /// <summary>The backend this process talks to, for code that needs to know (model mapping, logs).</summary>
 /// <param name="Backend">The configured backend.</param>
-/// <param name="ClientBackend">The API surface the Veo client speaks (the simulator speaks the Gemini API).</param>
+/// <param name="ClientBackend">The API surface the Veo client speaks (the embedded simulator is spoken to as Vertex AI).</param>
 public sealed record VeoBackendInfo(VeoServiceBackend Backend, VeoBackend ClientBackend);
 
 public static class VeoBackendExtensions
 {
     private const string SectionName = "Veo";
+
+    /// <summary>The Google Cloud project the embedded simulator's generations run under.</summary>
+    public const string EmbeddedProjectId = "simulated-project";
 
     // Keys of the "Veo" section that belong to this service, not to VeoClientOptions (whose Backend enum has no Simulator).
     private static readonly string[] ServiceOnlyKeys = ["Backend", "Simulator"];
@@ -97,16 +100,22 @@ public static class VeoBackendExtensions
             // The first hosted service registered is the last one stopped: the simulator outlives the engine's last poll.
             builder.Services.AddSingleton(simulator);
             builder.Services.AddHostedService<EmbeddedSimulatorLifetime>();
+            // The production path end to end: Vertex AI, with a service-account key the simulator issued, so the client signs
+            // its own token requests and refreshes them, as it does against Google.
+            var serviceAccountKey = simulator.CreateServiceAccountKey("reference-service@simulated-project.iam.gserviceaccount.com", EmbeddedProjectId);
             builder.Services.AddVeoClient(
                 options =>
                 {
                     clientSettings.Bind(options);
-                    options.Backend = VeoBackend.GeminiApi;
+                    options.Backend = VeoBackend.VertexAi;
                     options.BaseUrl = simulator.BaseUrl;
-                    options.ApiKey = simulator.Options.ApiKey;
+                    options.ProjectId = EmbeddedProjectId;
+                    options.CredentialsJson = serviceAccountKey;
+                    options.CredentialsFile = null;
+                    options.AccessToken = null;
                 },
                 configSectionPath: null);
-            builder.Services.AddSingleton(new VeoBackendInfo(backend, VeoBackend.GeminiApi));
+            builder.Services.AddSingleton(new VeoBackendInfo(backend, VeoBackend.VertexAi));
             return;
         }
 
@@ -148,7 +157,7 @@ public static class VeoBackendExtensions
         public Task StartAsync(CancellationToken cancellationToken)
         {
             logger.LogInformation(
-                "Embedded Veo simulator listening on {SimulatorUrl} (latency {Latency}); set Veo:Backend=GeminiApi and Veo:ApiKey to call Google",
+                "Embedded Veo simulator listening on {SimulatorUrl} (latency {Latency}); set Veo:Backend=VertexAi and Veo:ProjectId (with Application Default Credentials) to call Google",
                 simulator.BaseUrl,
                 simulator.Options.Latency);
             return Task.CompletedTask;

@@ -134,7 +134,7 @@ public sealed class GenerationRequestValidator(VeoBackendInfo backend)
 
         try
         {
-            veoRequest.Validate();
+            veoRequest.Validate(backend.ClientBackend);
         }
         catch (ArgumentException exception)
         {

@@ -71,7 +71,7 @@ public static class StatusMapping
         GenerationId = result.GenerationId,
         GenerationTime = Math.Round(result.GenerationTimeSeconds, 3),
         SizeBytes = result.SizeBytes,
-        Prompt = result.Request.Veo.Prompt,
+        Prompt = result.Request.Veo.Prompt ?? string.Empty,
         VideoModelKey = result.Request.ModelKey,
         Model = result.Request.Veo.Model,
         AspectRatio = result.Request.Veo.AspectRatio,

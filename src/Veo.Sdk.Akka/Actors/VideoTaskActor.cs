@@ -734,7 +734,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
         var generation = new NewGeneration(
             TaskId,
             request.AdId,
-            request.Veo.Prompt,
+            request.Veo.Prompt ?? string.Empty,
             request.ModelKey,
             request.Veo.Model,
             request.Veo.Seed,

@@ -22,7 +22,16 @@ internal sealed class VideoGenerationService(ActorRegistry registry, IServicePro
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Veo, nameof(request.Veo));
-        request.Veo.Validate();
+        // The backend's own rules too, so a request the client would refuse at its start is refused here, before it queues.
+        if (services.GetService<IVeoClient>() is VeoClient client)
+        {
+            request.Veo.Validate(client.Backend);
+        }
+        else
+        {
+            request.Veo.Validate();
+        }
+
         if (!Enum.IsDefined(request.Priority))
         {
             throw new ArgumentException($"Priority {(int)request.Priority} is not one of High, Normal, Low.", nameof(request));

@@ -26,7 +26,16 @@ internal sealed class VideoTaskSerializer : SerializerWithStringManifest
     /// <summary>The name it is bound under in the actor system's configuration.</summary>
     public const string Name = "veo-generation";
 
-    private const byte Version1 = 1;
+    /// <summary>The first format: requests without the later Veo inputs.</summary>
+    internal const byte Version1 = 1;
+
+    /// <summary>Requests carry every Veo input (optional prompt, frames, references, a video, output settings, labels, storage).</summary>
+    internal const byte Version2 = 2;
+
+    private const byte CurrentVersion = Version2;
+
+    /// <summary>Only the types that carry a request changed in version 2; the others keep writing the bytes they always wrote.</summary>
+    private static byte VersionFor(object o) => o is Submitted or VideoTaskCommands.Submit or VideoTaskReplies.StatusReply ? Version2 : Version1;
 
     // Events (journal): never change these strings.
     internal const string SubmittedManifest = "VTE.Submitted";
@@ -85,7 +94,7 @@ internal sealed class VideoTaskSerializer : SerializerWithStringManifest
         using var buffer = new MemoryStream(128);
         using (var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
         {
-            w.Write(Version1);
+            w.Write(VersionFor(obj));
             switch (obj)
             {
                 case Submitted e:
@@ -192,14 +201,14 @@ internal sealed class VideoTaskSerializer : SerializerWithStringManifest
         ArgumentNullException.ThrowIfNull(bytes);
         using var r = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
         var version = r.ReadByte();
-        if (version != Version1)
+        if (version is not (Version1 or Version2))
         {
-            throw new SerializationException($"{manifest}: format version {version} is unknown to this version of Veo.Sdk.Akka (it reads version {Version1}).");
+            throw new SerializationException($"{manifest}: format version {version} is unknown to this version of Veo.Sdk.Akka (it reads versions {Version1} to {CurrentVersion}).");
         }
 
         return manifest switch
         {
-            SubmittedManifest => new Submitted(r.ReadId(), r.ReadRequest(), r.ReadTime()),
+            SubmittedManifest => new Submitted(r.ReadId(), r.ReadRequest(version), r.ReadTime()),
             StartRequestedManifest => new StartRequested(r.ReadId(), r.ReadInt32(), r.ReadBoolean(), r.ReadTime()),
             StartedManifest => new Started(r.ReadId(), r.ReadString(), r.ReadTime()),
             QuotaDeferredManifest => new QuotaDeferred(r.ReadId(), r.ReadTime(), r.ReadInt32(), r.ReadOptionalString(), r.ReadString(), r.ReadTime()),
@@ -207,7 +216,7 @@ internal sealed class VideoTaskSerializer : SerializerWithStringManifest
             SucceededManifest => new Succeeded(r.ReadId(), r.ReadInt64(), r.ReadString(), r.ReadInt64(), r.ReadDouble(), r.ReadTime()),
             FailedManifest => new Failed(r.ReadId(), r.ReadError(), r.ReadTime()),
             RevokedManifest => new Revoked(r.ReadId(), r.ReadBoolean(), r.ReadTime()),
-            SubmitManifest => new VideoTaskCommands.Submit(r.ReadId(), r.ReadRequest()),
+            SubmitManifest => new VideoTaskCommands.Submit(r.ReadId(), r.ReadRequest(version)),
             GetStatusManifest => new VideoTaskCommands.GetStatus(r.ReadId()),
             CancelManifest => new VideoTaskCommands.Cancel(r.ReadId()),
             SubscribeManifest => new WatchProtocol.Subscribe(r.ReadId(), ResolveRef(r.ReadString())),
@@ -215,7 +224,7 @@ internal sealed class VideoTaskSerializer : SerializerWithStringManifest
             SubmitAcceptedManifest => new VideoTaskReplies.SubmitAccepted(r.ReadId(), r.ReadBoolean(), r.ReadInt32()),
             QueueFullManifest => new VideoTaskReplies.QueueFull(r.ReadId(), r.ReadInt32(), r.ReadDouble()),
             TaskIdConflictManifest => new VideoTaskReplies.TaskIdConflict(r.ReadId()),
-            StatusReplyManifest => new VideoTaskReplies.StatusReply(r.ReadId(), r.ReadBoolean() ? r.ReadStatus() : null),
+            StatusReplyManifest => new VideoTaskReplies.StatusReply(r.ReadId(), r.ReadBoolean() ? r.ReadStatus(version) : null),
             CancelReplyManifest => new VideoTaskReplies.CancelReply(r.ReadId(), (CancelOutcome)r.ReadByte()),
             _ => throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(VideoTaskSerializer)}."),
         };
@@ -329,6 +338,7 @@ internal static class BinaryFormat
         }
     }
 
+    /// <summary>Writes a request in the current format (<see cref="VideoTaskSerializer.Version2"/>).</summary>
     public static void WriteRequest(this BinaryWriter w, VideoGenerationRequest request)
     {
         w.WriteOptional(request.TaskId);
@@ -337,7 +347,7 @@ internal static class BinaryFormat
         w.WriteOptional(request.AdId);
         var veo = request.Veo;
         w.Write(veo.Model);
-        w.Write(veo.Prompt);
+        w.WriteOptional(veo.Prompt);
         w.WriteOptional(veo.AspectRatio);
         w.WriteOptional(veo.DurationSeconds);
         w.WriteOptional(veo.Resolution);
@@ -346,16 +356,48 @@ internal static class BinaryFormat
         w.WriteOptional(veo.SampleCount);
         w.WriteOptional(veo.PersonGeneration);
         w.WriteOptional(veo.EnhancePrompt);
-        w.Write(veo.Image is not null);
-        if (veo.Image is { } image)
+        w.WriteImage(veo.Image);
+
+        // Added in version 2.
+        w.WriteOptional(veo.GenerateAudio);
+        w.WriteImage(veo.LastFrame);
+        w.Write(veo.ReferenceImages?.Count ?? -1);
+        foreach (var reference in veo.ReferenceImages ?? [])
         {
-            w.Write(image.MimeType);
-            w.Write(image.Bytes.Length);
-            w.Write(image.Bytes.Span);
+            w.Write(reference.ReferenceType);
+            w.WriteImage(reference.Image);
         }
+
+        var video = veo.Video;
+        w.Write((byte)(video switch { null => 0, { Bytes: not null } => 2, _ => 1 }));
+        if (video is not null)
+        {
+            w.Write(video.MimeType);
+            if (video.Bytes is { } bytes)
+            {
+                w.Write(bytes.Length);
+                w.Write(bytes.Span);
+            }
+            else
+            {
+                w.Write(video.Uri!.OriginalString);
+            }
+        }
+
+        w.WriteOptional(veo.CompressionQuality);
+        w.WriteOptional(veo.ResizeMode);
+        w.Write(veo.Labels?.Count ?? -1);
+        foreach (var (key, value) in (veo.Labels ?? new Dictionary<string, string>()).OrderBy(l => l.Key, StringComparer.Ordinal))
+        {
+            w.Write(key);
+            w.Write(value);
+        }
+
+        w.WriteOptional(veo.StorageUri);
     }
 
-    public static VideoGenerationRequest ReadRequest(this BinaryReader r)
+    /// <summary>Reads a request written in format <paramref name="version"/>.</summary>
+    public static VideoGenerationRequest ReadRequest(this BinaryReader r, byte version)
     {
         var taskId = r.ReadOptionalString();
         var priority = (TaskPriority)r.ReadByte();
@@ -364,7 +406,7 @@ internal static class BinaryFormat
         var veo = new GenerateVideoRequest
         {
             Model = r.ReadString(),
-            Prompt = r.ReadString(),
+            Prompt = version == VideoTaskSerializer.Version1 ? r.ReadString() : r.ReadOptionalString(),
             AspectRatio = r.ReadOptionalString(),
             DurationSeconds = r.ReadOptionalInt32(),
             Resolution = r.ReadOptionalString(),
@@ -373,15 +415,83 @@ internal static class BinaryFormat
             SampleCount = r.ReadOptionalInt32(),
             PersonGeneration = r.ReadOptionalString(),
             EnhancePrompt = r.ReadOptionalBoolean(),
+            Image = r.ReadImage(),
         };
-        if (r.ReadBoolean())
+
+        if (version >= VideoTaskSerializer.Version2)
         {
-            var mime = r.ReadString();
-            var length = r.ReadInt32();
-            veo = veo with { Image = new VeoImage(r.ReadBytes(length), mime) };
+            var generateAudio = r.ReadOptionalBoolean();
+            var lastFrame = r.ReadImage();
+            var referenceCount = r.ReadInt32();
+            VeoReferenceImage[]? references = null;
+            if (referenceCount >= 0)
+            {
+                references = new VeoReferenceImage[referenceCount];
+                for (var i = 0; i < referenceCount; i++)
+                {
+                    var type = r.ReadString();
+                    references[i] = new VeoReferenceImage(r.ReadImage() ?? throw new SerializationException("A reference image without an image."), type);
+                }
+            }
+
+            var videoKind = r.ReadByte();
+            VeoVideo? video = null;
+            if (videoKind != 0)
+            {
+                var mime = r.ReadString();
+                video = videoKind == 2 ? VeoVideo.FromBytes(r.ReadBytes(r.ReadInt32()), mime) : VeoVideo.FromUri(new Uri(r.ReadString(), UriKind.RelativeOrAbsolute), mime);
+            }
+
+            var compressionQuality = r.ReadOptionalString();
+            var resizeMode = r.ReadOptionalString();
+            var labelCount = r.ReadInt32();
+            Dictionary<string, string>? labels = null;
+            if (labelCount >= 0)
+            {
+                labels = new Dictionary<string, string>(labelCount, StringComparer.Ordinal);
+                for (var i = 0; i < labelCount; i++)
+                {
+                    labels[r.ReadString()] = r.ReadString();
+                }
+            }
+
+            veo = veo with
+            {
+                GenerateAudio = generateAudio,
+                LastFrame = lastFrame,
+                ReferenceImages = references,
+                Video = video,
+                CompressionQuality = compressionQuality,
+                ResizeMode = resizeMode,
+                Labels = labels,
+                StorageUri = r.ReadOptionalString(),
+            };
         }
 
         return new VideoGenerationRequest { Veo = veo, TaskId = taskId, Priority = priority, ModelKey = modelKey, AdId = adId };
+    }
+
+    private static void WriteImage(this BinaryWriter w, VeoImage? image)
+    {
+        w.Write(image is not null);
+        if (image is not null)
+        {
+            w.Write(image.MimeType);
+            w.Write(image.Bytes.Length);
+            w.Write(image.Bytes.Span);
+        }
+    }
+
+    private static VeoImage? ReadImage(this BinaryReader r)
+    {
+        if (!r.ReadBoolean())
+        {
+            return null;
+        }
+
+        var mime = r.ReadString();
+        var length = r.ReadInt32();
+        return new VeoImage(r.ReadBytes(length), mime);
     }
 
     public static void WriteError(this BinaryWriter w, VideoTaskError error)
@@ -458,7 +568,7 @@ internal static class BinaryFormat
         w.Write(s.Version);
     }
 
-    public static VideoTaskStatus ReadStatus(this BinaryReader r)
+    public static VideoTaskStatus ReadStatus(this BinaryReader r, byte version)
     {
         var status = new VideoTaskStatus
         {
@@ -486,7 +596,7 @@ internal static class BinaryFormat
                     SizeBytes = r.ReadInt64(),
                     GenerationTimeSeconds = r.ReadDouble(),
                     OperationName = r.ReadOptionalString(),
-                    Request = r.ReadRequest(),
+                    Request = r.ReadRequest(version),
                 },
             };
         }

@@ -65,7 +65,7 @@ public sealed record FlowVideoSettings(string ModelKey, string GeminiModel, stri
     /// </summary>
     /// <param name="prompt">The prompt.</param>
     /// <param name="backend">The backend the request goes to (it decides the model id).</param>
-    /// <param name="seed">A seed (Flow's <c>seed</c>), or <see langword="null"/>.</param>
+    /// <param name="seed">A seed (Flow's <c>seed</c>), or <see langword="null"/>. Sent on Vertex AI only: the Gemini API takes no seed, and Veo treats a seed as best-effort anyway.</param>
     /// <param name="negativePrompt">What the video should not contain, or <see langword="null"/>.</param>
     /// <returns>The request; it is validated when it is started.</returns>
     /// <exception cref="FlowVocabularyException">The key has no model on <paramref name="backend"/>.</exception>
@@ -76,7 +76,7 @@ public sealed record FlowVideoSettings(string ModelKey, string GeminiModel, stri
         AspectRatio = AspectRatio,
         DurationSeconds = DurationSeconds,
         Resolution = Resolution,
-        Seed = seed,
+        Seed = backend == VeoBackend.VertexAi ? seed : null,
         NegativePrompt = negativePrompt,
     };
 }

@@ -56,17 +56,17 @@ internal static class OperationParser
     /// <summary>google.rpc.Code UNKNOWN, used for a "done" answer that carries no outcome at all.</summary>
     public const int UnknownCode = 2;
 
-    public static VeoOperationStatus ToStatus(OperationResource operation, string name, TimeSpan? suggestedPollDelay)
+    public static VeoOperationStatus ToStatus(OperationResource operation, string name, TimeSpan? suggestedPollDelay, IReadOnlyList<SpooledVideo>? spools = null)
     {
         if (operation.Done != true)
         {
             return new VeoOperationStatus(name, false, null, suggestedPollDelay);
         }
 
-        return new VeoOperationStatus(name, true, ToResult(operation), null);
+        return new VeoOperationStatus(name, true, ToResult(operation, spools), null);
     }
 
-    public static GenerateVideoResult ToResult(OperationResource operation)
+    public static GenerateVideoResult ToResult(OperationResource operation, IReadOnlyList<SpooledVideo>? spools = null)
     {
         if (operation.Error is { } error)
         {
@@ -77,27 +77,32 @@ internal static class OperationParser
         var videos = new List<GeneratedVideo>();
         foreach (var sample in response?.GenerateVideoResponse?.GeneratedSamples ?? [])
         {
-            if (ToVideo(sample.Video) is { } video)
+            if (sample.Video is { } video && ToVideo(video.EncodedVideo, video.Uri, video.Encoding ?? video.MimeType, spools, UriKind.RelativeOrAbsolute) is { } generated)
             {
-                videos.Add(video);
+                videos.Add(generated);
             }
         }
 
         foreach (var vertexVideo in response?.Videos ?? [])
         {
-            if (ToVideo(vertexVideo) is { } video)
+            if (ToVideo(vertexVideo.BytesBase64Encoded, vertexVideo.GcsUri, vertexVideo.MimeType, spools, UriKind.Absolute) is { } generated)
             {
-                videos.Add(video);
+                videos.Add(generated);
             }
-        }
-
-        if (videos.Count > 0)
-        {
-            return new GenerateVideoResult.Succeeded(videos);
         }
 
         var reasons = response?.GenerateVideoResponse?.RaiMediaFilteredReasons ?? response?.RaiMediaFilteredReasons ?? [];
         var filteredCount = response?.GenerateVideoResponse?.RaiMediaFilteredCount ?? response?.RaiMediaFilteredCount ?? 0;
+        if (videos.Count > 0)
+        {
+            // Some videos, others withheld: both are part of the answer.
+            return new GenerateVideoResult.Succeeded(videos)
+            {
+                FilteredCount = filteredCount > 0 ? filteredCount : reasons.Count > 0 ? 1 : 0,
+                FilteredReasons = reasons.ToArray(),
+            };
+        }
+
         if (filteredCount > 0 || reasons.Count > 0)
         {
             return new GenerateVideoResult.Filtered(Math.Max(filteredCount, 1), reasons.ToArray());
@@ -109,32 +114,23 @@ internal static class OperationParser
             "Veo reported the operation done but returned neither videos, nor a safety-filter reason, nor an error."));
     }
 
-    private static GeneratedVideo? ToVideo(GeminiVideo? video)
+    private static GeneratedVideo? ToVideo(string? inline, string? uriText, string? mimeType, IReadOnlyList<SpooledVideo>? spools, UriKind uriKind)
     {
-        if (video is null)
+        mimeType ??= "video/mp4";
+        if (!string.IsNullOrEmpty(inline))
         {
-            return null;
+            if (spools is not null && inline.StartsWith(InlineVideoExtractor.PlaceholderPrefix, StringComparison.Ordinal)
+                && int.TryParse(inline.AsSpan(InlineVideoExtractor.PlaceholderPrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
+                && index < spools.Count)
+            {
+                return new GeneratedVideo(null, mimeType) { Spooled = spools[index] };
+            }
+
+            return new GeneratedVideo(null, mimeType, Convert.FromBase64String(inline));
         }
 
-        if (!string.IsNullOrEmpty(video.EncodedVideo))
-        {
-            return new GeneratedVideo(null, video.Encoding ?? video.MimeType ?? "video/mp4", Convert.FromBase64String(video.EncodedVideo));
-        }
-
-        return Uri.TryCreate(video.Uri, UriKind.RelativeOrAbsolute, out var uri) && video.Uri!.Length > 0
-            ? new GeneratedVideo(uri, video.MimeType ?? "video/mp4")
-            : null;
-    }
-
-    private static GeneratedVideo? ToVideo(VertexVideo video)
-    {
-        if (!string.IsNullOrEmpty(video.BytesBase64Encoded))
-        {
-            return new GeneratedVideo(null, video.MimeType ?? "video/mp4", Convert.FromBase64String(video.BytesBase64Encoded));
-        }
-
-        return Uri.TryCreate(video.GcsUri, UriKind.Absolute, out var uri)
-            ? new GeneratedVideo(uri, video.MimeType ?? "video/mp4")
+        return !string.IsNullOrEmpty(uriText) && Uri.TryCreate(uriText, uriKind, out var uri)
+            ? new GeneratedVideo(uri, mimeType)
             : null;
     }
 }

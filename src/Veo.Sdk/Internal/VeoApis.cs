@@ -15,14 +15,17 @@ internal interface IVeoStartApi
     Task<IApiResponse<OperationResource>> StartVertexAsync(string project, string location, string model, [Body] PredictLongRunningRequest body, CancellationToken cancellationToken);
 }
 
-/// <summary>Reads operations (safe to repeat).</summary>
+/// <summary>
+/// Reads operations (safe to repeat). The answer comes back unread: a done operation can carry several videos inline,
+/// and the client streams their base64 out of the body instead of deserializing it whole.
+/// </summary>
 internal interface IVeoPollApi
 {
     // {**…} keeps the slashes of models/…/operations/… instead of escaping them.
     [Get("/v1beta/{**operationName}")]
-    Task<IApiResponse<OperationResource>> GetGeminiOperationAsync(string operationName, CancellationToken cancellationToken);
+    Task<HttpResponseMessage> GetGeminiOperationAsync(string operationName, CancellationToken cancellationToken);
 
     // Vertex AI answers a plain GET of a Veo operation with 400 "The Operation ID must be a Long".
     [Post("/v1/projects/{project}/locations/{location}/publishers/google/models/{model}:fetchPredictOperation")]
-    Task<IApiResponse<OperationResource>> FetchVertexOperationAsync(string project, string location, string model, [Body] FetchPredictOperationRequest body, CancellationToken cancellationToken);
+    Task<HttpResponseMessage> FetchVertexOperationAsync(string project, string location, string model, [Body] FetchPredictOperationRequest body, CancellationToken cancellationToken);
 }

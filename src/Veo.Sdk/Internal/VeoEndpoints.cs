@@ -23,6 +23,9 @@ internal static class VeoEndpoints
         };
     }
 
+    /// <summary>The Cloud Storage JSON API root that <c>gs://</c> videos are read from: <see cref="VeoClientOptions.StorageBaseUrl"/>, else <see cref="VeoClientOptions.BaseUrl"/>, else Google's.</summary>
+    public static Uri GetStorageUrl(VeoClientOptions options) => options.StorageBaseUrl ?? options.BaseUrl ?? VeoStorageUri.DefaultApiRoot;
+
     /// <summary>Whether <paramref name="uri"/> is on the same origin (scheme, host, port) as <paramref name="baseUrl"/>.</summary>
     public static bool IsSameOrigin(Uri? uri, Uri baseUrl)
         => uri is { IsAbsoluteUri: true }

@@ -5,17 +5,20 @@ namespace Veo.Sdk.Internal;
 
 /// <summary>
 /// Signs every attempt (it sits inside the retry loop) with the Gemini API key or the Vertex AI bearer token — but
-/// only for requests to the API's own origin, so a redirect to a storage host never receives the credentials.
+/// only for requests to the API's own origin (and, on Vertex AI, to the Cloud Storage JSON API that <c>gs://</c>
+/// results are read from), so a redirect to any other host never receives the credentials.
 /// </summary>
 internal sealed class VeoAuthenticationHandler(VeoClientOptions options, VertexCredentials credentials) : DelegatingHandler
 {
     public const string ApiKeyHeader = "x-goog-api-key";
 
     private readonly Uri _apiOrigin = VeoEndpoints.GetBaseUrl(options);
+    private readonly Uri _storageOrigin = VeoEndpoints.GetStorageUrl(options);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (VeoEndpoints.IsSameOrigin(request.RequestUri, _apiOrigin))
+        if (VeoEndpoints.IsSameOrigin(request.RequestUri, _apiOrigin)
+            || (options.Backend == VeoBackend.VertexAi && VeoEndpoints.IsSameOrigin(request.RequestUri, _storageOrigin)))
         {
             if (options.Backend == VeoBackend.VertexAi)
             {

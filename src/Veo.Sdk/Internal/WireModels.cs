@@ -17,20 +17,34 @@ internal sealed class PredictLongRunningRequest
 
 internal sealed class VideoInstance
 {
-    public required string Prompt { get; init; }
+    public string? Prompt { get; init; }
 
     public WireImage? Image { get; init; }
 
     public WireImage? LastFrame { get; init; }
 
     public IReadOnlyList<WireReferenceImage>? ReferenceImages { get; init; }
+
+    public WireVideo? Video { get; init; }
+}
+
+/// <summary>A video to extend: <c>{uri}</c> on the Gemini API; <c>{gcsUri, mimeType}</c> or <c>{bytesBase64Encoded, mimeType}</c> on Vertex AI.</summary>
+internal sealed class WireVideo
+{
+    public string? Uri { get; init; }
+
+    public string? GcsUri { get; init; }
+
+    public string? BytesBase64Encoded { get; init; }
+
+    public string? MimeType { get; init; }
 }
 
 internal sealed class WireReferenceImage
 {
     public required WireImage Image { get; init; }
 
-    public string ReferenceType { get; init; } = "asset";
+    public required string ReferenceType { get; init; }
 }
 
 /// <summary>An inline image as both backends accept it (<c>{bytesBase64Encoded, mimeType}</c>).</summary>
@@ -64,6 +78,8 @@ internal sealed class VideoParameters
     public string? CompressionQuality { get; init; }
 
     public string? ResizeMode { get; init; }
+
+    public string? StorageUri { get; init; }
 }
 
 /// <summary>Body of Vertex AI's <c>:fetchPredictOperation</c>.</summary>
