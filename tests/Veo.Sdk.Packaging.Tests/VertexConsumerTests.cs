@@ -82,6 +82,16 @@ public sealed class VertexConsumerTests(ITestOutputHelper output)
         Assert.DoesNotContain("\"Veo.Sdk.Akka/", assets, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_README_shows_the_console_app_this_test_runs()
+    {
+        var program = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "VertexConsumer", "Program.cs"))
+            .SkipWhile(l => l.StartsWith("//", StringComparison.Ordinal));
+        var readme = File.ReadAllText(Path.Combine(ConsumerWorkspace.FindRepositoryRoot(), "src", "Veo.Sdk", "README.md")).ReplaceLineEndings("\n");
+
+        Assert.Contains("```csharp\n" + string.Join('\n', program).Trim('\n') + "\n```", readme, StringComparison.Ordinal);
+    }
+
     private static bool IsVeoSetting(string name)
     {
         var key = name.StartsWith("DOTNET_", StringComparison.OrdinalIgnoreCase) ? name["DOTNET_".Length..] : name;
