@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Xml.Linq;
 using Xunit.Abstractions;
@@ -31,52 +30,26 @@ public sealed class LowestVersionsConsumerTests(ITestOutputHelper output)
     [Fact]
     public async Task A_consumer_pinned_to_the_lowest_versions_restores_builds_and_generates_a_video()
     {
-        var repo = FindRepositoryRoot();
-        var work = Directory.CreateTempSubdirectory("veo-consumer-");
-        try
+        using var workspace = ConsumerWorkspace.Create("consumer", output);
+        await workspace.PackAsync(Packages);
+
+        foreach (var package in Packages)
         {
-            // A version of its own, so the machine's package cache never serves a stale copy of an earlier pack.
-            var version = $"0.0.0-consumer.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
-            var feed = Directory.CreateDirectory(Path.Combine(work.FullName, "feed")).FullName;
-            foreach (var package in Packages)
-            {
-                await RunAsync(repo, TimeSpan.FromMinutes(4), "pack", Path.Combine("src", package, package + ".csproj"),
-                    "-c", "Release", "-o", feed, $"-p:Version={version}", "-p:IncludeSymbols=false", "-nologo", "--disable-build-servers");
-            }
-
-            foreach (var package in Packages)
-            {
-                var floors = ExtensionsDependencies(Path.Combine(feed, $"{package}.{version}.nupkg"));
-                Assert.All(floors, d => Assert.True(d.Version == LowestExtensionsVersion,
-                    $"{package} asks for {d.Id} >= {d.Version}; shipping packages ask for {LowestExtensionsVersion}"));
-            }
-
-            var consumer = Directory.CreateDirectory(Path.Combine(work.FullName, "consumer")).FullName;
-            File.Copy(Path.Combine(AppContext.BaseDirectory, "Consumer", "Program.cs"), Path.Combine(consumer, "Program.cs"));
-            File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), ConsumerProject(version));
-            File.WriteAllText(Path.Combine(consumer, "nuget.config"), NuGetConfig(feed, Path.Combine(work.FullName, "packages")));
-
-            await RunAsync(consumer, TimeSpan.FromMinutes(4), "build", "-c", "Release", "-nologo", "--disable-build-servers");
-            var run = await RunAsync(consumer, TimeSpan.FromMinutes(3), "run", "--no-build", "-c", "Release", "--", Path.Combine(work.FullName, "data"));
-            Assert.Contains("consumer: Success", run, StringComparison.Ordinal);
-
-            // The pins held: the consumer really ran on the lowest versions, not on something restore lifted.
-            var assets = File.ReadAllText(Path.Combine(consumer, "obj", "project.assets.json"));
-            foreach (var pin in ConsumerPins)
-            {
-                Assert.Contains($"\"{pin}/{LowestExtensionsVersion}\"", assets, StringComparison.Ordinal);
-            }
+            var floors = ExtensionsDependencies(workspace.PackagePath(package));
+            Assert.All(floors, d => Assert.True(d.Version == LowestExtensionsVersion,
+                $"{package} asks for {d.Id} >= {d.Version}; shipping packages ask for {LowestExtensionsVersion}"));
         }
-        finally
+
+        var consumer = workspace.AddConsumer("Consumer", "Consumer", ConsumerProject(workspace.Version));
+        await workspace.RunAsync(consumer, TimeSpan.FromMinutes(4), "build", "-c", "Release", "-nologo", "--disable-build-servers");
+        var run = await workspace.RunAsync(consumer, TimeSpan.FromMinutes(3), "run", "--no-build", "-c", "Release", "--", Path.Combine(workspace.Folder, "data"));
+        Assert.Contains("consumer: Success", run, StringComparison.Ordinal);
+
+        // The pins held: the consumer really ran on the lowest versions, not on something restore lifted.
+        var assets = File.ReadAllText(Path.Combine(consumer, "obj", "project.assets.json"));
+        foreach (var pin in ConsumerPins)
         {
-            try
-            {
-                work.Delete(recursive: true);
-            }
-            catch (IOException)
-            {
-                // A build server may still hold a file for a moment; the temp folder is cleaned by the OS.
-            }
+            Assert.Contains($"\"{pin}/{LowestExtensionsVersion}\"", assets, StringComparison.Ordinal);
         }
     }
 
@@ -94,101 +67,6 @@ public sealed class LowestVersionsConsumerTests(ITestOutputHelper output)
             .ToList();
     }
 
-    private static string ConsumerProject(string version) => $"""
-        <Project Sdk="Microsoft.NET.Sdk">
-          <PropertyGroup>
-            <OutputType>Exe</OutputType>
-            <TargetFramework>net10.0</TargetFramework>
-            <Nullable>enable</Nullable>
-            <ImplicitUsings>enable</ImplicitUsings>
-            <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-            <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
-          </PropertyGroup>
-          <ItemGroup>
-        {string.Join(Environment.NewLine, Packages.Select(p => $"    <PackageReference Include=\"{p}\" Version=\"{version}\" />"))}
-        {string.Join(Environment.NewLine, ConsumerPins.Select(p => $"    <PackageReference Include=\"{p}\" Version=\"{LowestExtensionsVersion}\" />"))}
-          </ItemGroup>
-        </Project>
-        """;
-
-    private static string NuGetConfig(string feed, string packages)
-    {
-        var machineCache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } custom
-            ? custom
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-
-        // The machine's own nuget.org source stays (no <clear/>); the packed packages come from the local feed only, and
-        // land in a private folder while everything else is read from the machine's cache.
-        return $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="veo-local" value="{feed}" />
-              </packageSources>
-              <packageSourceMapping>
-                <packageSource key="veo-local"><package pattern="Veo.Sdk*" /></packageSource>
-                <packageSource key="nuget.org"><package pattern="*" /></packageSource>
-              </packageSourceMapping>
-              <config>
-                <add key="globalPackagesFolder" value="{packages}" />
-              </config>
-              <fallbackPackageFolders>
-                <add key="machine" value="{machineCache}" />
-              </fallbackPackageFolders>
-            </configuration>
-            """;
-    }
-
-    private async Task<string> RunAsync(string workingDirectory, TimeSpan timeout, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // The consumer is a stranger to this repository's build: no inherited MSBuild state from the test run.
-        start.Environment.Remove("MSBuildExtensionsPath");
-        start.Environment.Remove("MSBUILD_EXE_PATH");
-        start.Environment.Remove("MSBuildSDKsPath");
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish within {timeout}");
-        }
-
-        var text = await stdout + await stderr;
-        output.WriteLine($"$ dotnet {string.Join(' ', arguments)}  (exit {process.ExitCode})");
-        output.WriteLine(text);
-        Assert.True(process.ExitCode == 0, $"dotnet {string.Join(' ', arguments)} exited {process.ExitCode}:\n{text}");
-        return text;
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Veo.Sdk.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Veo.Sdk.sln not found above " + AppContext.BaseDirectory);
-    }
+    private static string ConsumerProject(string version) => ConsumerWorkspace.Project(
+        [.. Packages.Select(p => (p, version)), .. ConsumerPins.Select(p => (p, LowestExtensionsVersion))]);
 }
