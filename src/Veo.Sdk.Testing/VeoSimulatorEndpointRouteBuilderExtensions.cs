@@ -11,7 +11,8 @@ public static class VeoSimulatorEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the simulator's endpoints at the root of the app, with the <see cref="VeoSimulatorState"/> registered by
     /// <c>services.AddVeoSimulator(…)</c>: the Gemini API under <c>/v1beta/</c>, Vertex AI under <c>/v1/projects/</c> and
-    /// <c>/v1beta1/projects/</c>, and <c>/_simulator/</c> (stats, reset, media).
+    /// <c>/v1beta1/projects/</c>, the Cloud Storage JSON API under <c>/storage/v1/</c>, the OAuth token endpoint <c>/token</c>,
+    /// and <c>/_simulator/</c> (stats, reset, media).
     /// </summary>
     /// <param name="endpoints">The app.</param>
     /// <returns>A builder for conventions that apply to all the simulator's endpoints.</returns>
@@ -47,6 +48,9 @@ public static class VeoSimulatorEndpointRouteBuilderExtensions
             group.MapPost(models + "/{modelAndMethod}", handlers.VertexModelMethodAsync);
             group.MapGet(models + "/{model}/operations/{operationId}", handlers.VertexGetOperationAsync);
         }
+
+        // the Cloud Storage JSON API (storage.googleapis.com), for the videos Vertex AI writes under a storageUri
+        group.MapGet("/storage/v1/b/{bucket}/o/{**objectName}", handlers.StorageObjectAsync);
 
         // Google's OAuth 2.0 token endpoint (oauth2.googleapis.com/token), for service-account keys whose token_uri points here
         group.MapPost("/token", handlers.TokenAsync);

@@ -31,6 +31,7 @@ public sealed class VeoSimulatorState
     private readonly Queue<SimulatedOutcome> _script = new();
     private readonly ConcurrentDictionary<string, SimulatedOperation> _operations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SimulatedFile> _files = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Bucket, string Name), SimulatedObject> _objects = new();
     private readonly byte[] _mediaSigningKey = RandomNumberGenerator.GetBytes(32);
     private readonly ILogger _logger;
 
@@ -228,16 +229,44 @@ public sealed class VeoSimulatorState
                 {
                     MarkerOutcome.Filtered => (OperationResultKind.Filtered, (TimeSpan?)null, DefaultFilterReason(request.SampleCount), 0, (string?)null),
                     MarkerOutcome.OperationError => (OperationResultKind.Failed, null, null, 13, "Video generation failed due to an internal error. (simulated by [sim:error])"),
+                    _ when markers.FilteredSamples >= request.SampleCount => (OperationResultKind.Filtered, null, DefaultFilterReason(request.SampleCount), 0, null),
+                    _ when markers.FilteredSamples > 0 => (OperationResultKind.Succeeded, null, DefaultFilterReason(markers.FilteredSamples), 0, null),
                     _ => (OperationResultKind.Succeeded, null, null, 0, null),
                 },
             };
+
+            var filteredSamples = result switch
+            {
+                OperationResultKind.Filtered => request.SampleCount,
+                OperationResultKind.Succeeded when effective is null => Math.Min(markers.FilteredSamples, request.SampleCount),
+                _ => 0,
+            };
+            var delivered = result == OperationResultKind.Succeeded ? request.SampleCount - filteredSamples : 0;
 
             var duration = latency ?? markers.Latency ?? NextLatency(options);
             var completesAt = now + (long)(duration.TotalSeconds * TimeProvider.TimestampFrequency);
             var id = surface == ApiSurface.Gemini ? RandomId() : Guid.NewGuid().ToString("D");
             var fileIds = result == OperationResultKind.Succeeded && surface == ApiSurface.Gemini
-                ? Enumerable.Range(0, request.SampleCount).Select(_ => RandomId()).ToArray()
+                ? Enumerable.Range(0, delivered).Select(_ => RandomId()).ToArray()
                 : [];
+
+            // Vertex AI writes the videos under the storage prefix: {prefix}{operation id}/sample_{i}.mp4
+            string[] storageObjects = [];
+            var bucket = string.Empty;
+            if (result == OperationResultKind.Succeeded && surface == ApiSurface.Vertex && request.StorageUri is { } storageUri)
+            {
+                var rest = storageUri["gs://".Length..];
+                var slash = rest.IndexOf('/', StringComparison.Ordinal);
+                bucket = slash < 0 ? rest : rest[..slash];
+                var prefix = slash < 0 ? string.Empty : rest[(slash + 1)..];
+                if (prefix.Length > 0 && !prefix.EndsWith('/'))
+                {
+                    prefix += "/";
+                }
+
+                storageObjects = Enumerable.Range(0, delivered).Select(i => $"{prefix}{id}/sample_{i}.mp4").ToArray();
+            }
+
             operation = new SimulatedOperation(markers.FailFirstPoll, markers.BrokenDownloads)
             {
                 Name = $"{resourcePrefix}/operations/{id}",
@@ -249,9 +278,11 @@ public sealed class VeoSimulatorState
                 Latency = duration,
                 Result = result,
                 FilterReason = reason,
+                FilteredSamples = filteredSamples,
                 ErrorCode = code,
                 ErrorMessage = message,
                 FileIds = fileIds,
+                StorageObjects = storageObjects,
             };
 
             if (!_operations.TryAdd(operation.Name, operation))
@@ -263,6 +294,11 @@ public sealed class VeoSimulatorState
             foreach (var fileId in fileIds)
             {
                 _files[fileId] = new SimulatedFile(fileId, SampleVideos.For(request.AspectRatio), operation);
+            }
+
+            foreach (var objectName in storageObjects)
+            {
+                _objects[(bucket, objectName)] = new SimulatedObject(bucket, objectName, SampleVideos.For(request.AspectRatio), operation);
             }
 
             _pending.Enqueue(operation, completesAt);
@@ -278,6 +314,10 @@ public sealed class VeoSimulatorState
     internal bool TryGetOperation(string name, out SimulatedOperation operation) => _operations.TryGetValue(name, out operation!);
 
     internal bool TryGetFile(string fileId, out SimulatedFile file) => _files.TryGetValue(fileId, out file!);
+
+    /// <summary>A Cloud Storage object the simulator wrote, once its operation is done (before that it does not exist yet).</summary>
+    internal bool TryGetObject(string bucket, string name, out SimulatedObject storedObject)
+        => _objects.TryGetValue((bucket, name), out storedObject!) && storedObject.Operation.IsDone(TimeProvider.GetTimestamp());
 
     /// <summary>Whether a file can be downloaded now: its operation is done and the 2-day retention has not passed.</summary>
     internal bool IsAvailable(SimulatedFile file)

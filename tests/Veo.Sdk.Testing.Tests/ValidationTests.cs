@@ -60,6 +60,7 @@ public sealed class ValidationTests
         { TestSimulator.Model, """{"instances":[{"prompt":"a cat","image":{"bytesBase64Encoded":"iVBORw0K","mimeType":"image/png"}}],"parameters":{"personGeneration":"allow_all"}}""", "parameters.personGeneration" },
         { TestSimulator.Model, """{"instances":[{"prompt":"a cat"}],"parameters":{"seed":-1}}""", "parameters.seed" },
         { TestSimulator.Model, """{"instances":[{"prompt":"a cat"}],"parameters":{"seed":4294967296}}""", "parameters.seed" },
+        { TestSimulator.Model, """{"instances":[{"prompt":"a cat"}],"parameters":{"seed":9831}}""", "parameters.seed" },   // the Gemini API takes no seed
         { TestSimulator.Model, """{"instances":[{"prompt":"a cat","image":{"bytesBase64Encoded":"not base64!","mimeType":"image/png"}}]}""", "instances[0].image" },
         { TestSimulator.Model, """{"instances":[{"prompt":"a cat","image":{"bytesBase64Encoded":"iVBORw0K","mimeType":"text/plain"}}]}""", "instances[0].image.mimeType" },
         { TestSimulator.Model, """{"instances":[{"prompt":"a cat","image":{"gcsUri":"gs://b/cat.png","mimeType":"image/png"}}]}""", "instances[0].image.gcsUri" },
@@ -100,7 +101,7 @@ public sealed class ValidationTests
 
     public static TheoryData<string, string> ValidRequests() => new()
     {
-        { TestSimulator.Model, """{"instances":[{"prompt":"a cat"}],"parameters":{"aspectRatio":"9:16","durationSeconds":"4","resolution":"720p","personGeneration":"allow_all","seed":9831,"negativePrompt":"dogs","enhancePrompt":true,"sampleCount":1}}""" },
+        { TestSimulator.Model, """{"instances":[{"prompt":"a cat"}],"parameters":{"aspectRatio":"9:16","durationSeconds":"4","resolution":"720p","personGeneration":"allow_all","negativePrompt":"dogs","enhancePrompt":true,"sampleCount":1}}""" },
         { TestSimulator.Model, """{"instances":[{"prompt":"a cat"}],"parameters":{"resolution":"4k","durationSeconds":8}}""" },
         { TestSimulator.Model, """{"instances":[{"prompt":"a cat"}],"parameters":{"resolution":"1080p"}}""" },
         { TestSimulator.Model, """{"instances":[{"image":{"bytesBase64Encoded":"iVBORw0K","mimeType":"image/png"}}],"parameters":{"personGeneration":"allow_adult"}}""" },

@@ -14,14 +14,15 @@ internal enum MarkerOutcome
 }
 
 /// <summary>
-/// The prompt markers (case-insensitive, anywhere in the prompt): <c>[sim:filtered]</c>, <c>[sim:error]</c>, <c>[sim:429]</c>,
+/// The prompt markers (case-insensitive, anywhere in the prompt): <c>[sim:filtered]</c> (or <c>=n</c>: n of the requested
+/// videos are withheld, the others delivered, as a partly filtered answer), <c>[sim:error]</c>, <c>[sim:429]</c>,
 /// <c>[sim:500]</c>, <c>[sim:poll503]</c>, <c>[sim:latency=3.5]</c>, <c>[sim:brokendownload]</c> (or <c>=n</c>: the first n
 /// downloads of each video break off halfway). An answer to the start request (429, 500) wins over an
 /// operation error, which wins over filtering; an unknown or malformed marker is a 400 so a typo never passes silently.
 /// </summary>
-internal readonly partial record struct PromptMarkers(MarkerOutcome Outcome, TimeSpan? Latency, bool FailFirstPoll, int BrokenDownloads = 0)
+internal readonly partial record struct PromptMarkers(MarkerOutcome Outcome, TimeSpan? Latency, bool FailFirstPoll, int BrokenDownloads = 0, int FilteredSamples = 0)
 {
-    public const string Known = "[sim:filtered], [sim:error], [sim:429], [sim:500], [sim:poll503], [sim:latency=<seconds>], [sim:brokendownload], [sim:brokendownload=<n>]";
+    public const string Known = "[sim:filtered], [sim:filtered=<n>], [sim:error], [sim:429], [sim:500], [sim:poll503], [sim:latency=<seconds>], [sim:brokendownload], [sim:brokendownload=<n>]";
 
     /// <summary>The most broken downloads one marker may ask for.</summary>
     public const int MaxBrokenDownloads = 100;
@@ -40,6 +41,7 @@ internal readonly partial record struct PromptMarkers(MarkerOutcome Outcome, Tim
         TimeSpan? latency = null;
         var failFirstPoll = false;
         var brokenDownloads = 0;
+        var filteredSamples = 0;
         foreach (Match match in MarkerPattern().Matches(prompt))
         {
             var marker = match.Groups["marker"].Value.Trim().ToLowerInvariant();
@@ -66,6 +68,15 @@ internal readonly partial record struct PromptMarkers(MarkerOutcome Outcome, Tim
                 default:
                     const string latencyPrefix = "latency=";
                     const string brokenPrefix = "brokendownload=";
+                    const string filteredPrefix = "filtered=";
+                    if (marker.StartsWith(filteredPrefix, StringComparison.Ordinal)
+                        && int.TryParse(marker.AsSpan(filteredPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var withheld)
+                        && withheld is >= 1 and <= 4)
+                    {
+                        filteredSamples = withheld;
+                        break;
+                    }
+
                     if (marker.StartsWith(brokenPrefix, StringComparison.Ordinal)
                         && int.TryParse(marker.AsSpan(brokenPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var count)
                         && count <= MaxBrokenDownloads)
@@ -86,7 +97,7 @@ internal readonly partial record struct PromptMarkers(MarkerOutcome Outcome, Tim
             }
         }
 
-        markers = new PromptMarkers(outcome, latency, failFirstPoll, brokenDownloads);
+        markers = new PromptMarkers(outcome, latency, failFirstPoll, brokenDownloads, filteredSamples);
         return null;
     }
 

@@ -45,6 +45,15 @@ internal sealed class SimulatedOperation
 
     public string? FilterReason { get; init; }
 
+    /// <summary>How many of the requested videos were withheld by the safety filter (all of them when <see cref="Result"/> is Filtered).</summary>
+    public int FilteredSamples { get; init; }
+
+    /// <summary>How many videos the answer carries.</summary>
+    public int DeliveredSamples => Result == OperationResultKind.Succeeded ? Request.SampleCount - FilteredSamples : 0;
+
+    /// <summary>The Cloud Storage objects the videos were written to, when the request named a <c>storageUri</c>.</summary>
+    public IReadOnlyList<string> StorageObjects { get; init; } = [];
+
     public int ErrorCode { get; init; }
 
     public string? ErrorMessage { get; init; }
@@ -64,6 +73,9 @@ internal sealed class SimulatedOperation
     /// <summary>True once, for the first poll of an operation started with <c>[sim:poll503]</c>.</summary>
     public bool TryConsumePollFailure() => Volatile.Read(ref _failNextPoll) == 1 && Interlocked.Exchange(ref _failNextPoll, 0) == 1;
 }
+
+/// <summary>A generated video written to the simulated Cloud Storage (Vertex AI with a <c>storageUri</c>).</summary>
+internal sealed record SimulatedObject(string Bucket, string Name, SampleVideo Video, SimulatedOperation Operation);
 
 /// <summary>A generated video as a Gemini file.</summary>
 internal sealed record SimulatedFile(string Id, SampleVideo Video, SimulatedOperation Operation);

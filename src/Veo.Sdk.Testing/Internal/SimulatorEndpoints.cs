@@ -221,6 +221,51 @@ internal sealed class SimulatorEndpoints(VeoSimulatorState state)
             ? RefuseAsync(context, authError)
             : RefuseAsync(context, GoogleApiError.InvalidArgument("name", "The Operation ID must be a Long. Veo operations are read with POST …/models/{model}:fetchPredictOperation."));
 
+    // GET /storage/v1/b/{bucket}/o/{object}   (the Cloud Storage JSON API: metadata, or the bytes with alt=media)
+    public async Task StorageObjectAsync(HttpContext context)
+    {
+        if (CheckAccessToken(context) is { } authError)
+        {
+            await RefuseAsync(context, authError);
+            return;
+        }
+
+        // The object name is one path segment with its slashes escaped (%2F), as the JSON API wants it.
+        var bucket = GetRouteValue(context, "bucket");
+        var rawPath = context.Request.Path.Value ?? string.Empty;
+        var marker = $"/b/{bucket}/o/";
+        var at = rawPath.IndexOf(marker, StringComparison.Ordinal);
+        var objectName = at < 0 ? string.Empty : Uri.UnescapeDataString(rawPath[(at + marker.Length)..]);
+        if (!state.TryGetObject(bucket, objectName, out var stored))
+        {
+            await RefuseAsync(context, GoogleApiError.NotFound($"No such object: {bucket}/{objectName}"));
+            return;
+        }
+
+        if (!string.Equals(context.Request.Query["alt"], "media", StringComparison.Ordinal))
+        {
+            await WriteJsonAsync(context, StatusCodes.Status200OK, writer =>
+            {
+                writer.WriteStartObject();
+                writer.WriteString("kind", "storage#object");
+                writer.WriteString("id", $"{bucket}/{objectName}/1");
+                writer.WriteString("name", objectName);
+                writer.WriteString("bucket", bucket);
+                writer.WriteString("contentType", "video/mp4");
+                writer.WriteString("size", stored.Video.Bytes.Length.ToString(CultureInfo.InvariantCulture));
+                writer.WriteString("timeCreated", stored.Operation.CompletesAtUtc.UtcDateTime);
+                writer.WriteString("updated", stored.Operation.CompletesAtUtc.UtcDateTime);
+                writer.WriteString("etag", stored.Video.ETag.Tag.ToString().Trim('"'));
+                writer.WriteEndObject();
+            });
+            return;
+        }
+
+        state.CountDownload();
+        await Results.Bytes(stored.Video.Bytes, "video/mp4", fileDownloadName: null, enableRangeProcessing: true, lastModified: stored.Operation.CompletesAtUtc, entityTag: stored.Video.ETag)
+            .ExecuteAsync(context);
+    }
+
     // GET /_simulator/stats
     public Task StatsAsync(HttpContext context)
     {
@@ -385,6 +430,10 @@ internal sealed class SimulatorEndpoints(VeoSimulatorState state)
                 }
 
                 writer.WriteEndArray();
+                if (operation.FilteredSamples > 0)
+                {
+                    WriteFiltered(writer, operation);
+                }
             }
 
             writer.WriteEndObject();
@@ -400,12 +449,14 @@ internal sealed class SimulatorEndpoints(VeoSimulatorState state)
             {
                 var video = SampleVideos.For(operation.Request.AspectRatio);
                 writer.WriteStartArray("videos");
-                for (var i = 0; i < operation.Request.SampleCount; i++)
+                for (var i = 0; i < operation.DeliveredSamples; i++)
                 {
                     writer.WriteStartObject();
-                    if (operation.Request.StorageUri is { } storage)
+                    if (operation.Request.StorageUri is not null)
                     {
-                        writer.WriteString("gcsUri", $"{storage.TrimEnd('/')}/{operation.Id}/sample_{i}.mp4");
+                        var storage = operation.Request.StorageUri;
+                        var bucket = storage["gs://".Length..].Split('/')[0];
+                        writer.WriteString("gcsUri", $"gs://{bucket}/{operation.StorageObjects[i]}");
                     }
                     else
                     {
@@ -418,6 +469,10 @@ internal sealed class SimulatorEndpoints(VeoSimulatorState state)
                 }
 
                 writer.WriteEndArray();
+                if (operation.FilteredSamples > 0)
+                {
+                    WriteFiltered(writer, operation);
+                }
             }
         }
 
@@ -427,7 +482,7 @@ internal sealed class SimulatorEndpoints(VeoSimulatorState state)
 
     private static void WriteFiltered(Utf8JsonWriter writer, SimulatedOperation operation)
     {
-        writer.WriteNumber("raiMediaFilteredCount", operation.Request.SampleCount);
+        writer.WriteNumber("raiMediaFilteredCount", operation.FilteredSamples);
         writer.WriteStartArray("raiMediaFilteredReasons");
         writer.WriteStringValue(operation.FilterReason);
         writer.WriteEndArray();
