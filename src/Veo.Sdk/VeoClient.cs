@@ -226,7 +226,9 @@ public class VeoClient : IVeoClient
         }
 
         var uri = ResolveDownloadUri(video);
-        var display = VeoEndpoints.ForDisplay(uri);
+
+        // A Cloud Storage video is named as the caller knows it, not by the JSON API address it is read from.
+        var display = VeoEndpoints.ForDisplay(video.Uri is { IsAbsoluteUri: true, Scheme: "gs" } gcs ? gcs : uri);
         var what = $"the download of {display}";
 
         using var activity = VeoTelemetry.ActivitySource.StartActivity("Veo.DownloadVideo", ActivityKind.Client);
