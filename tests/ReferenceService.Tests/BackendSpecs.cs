@@ -48,6 +48,50 @@ public sealed class BackendSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_have_vertex_write_the_video_to_the_bucket_and_copy_it_from_there_when_storage_names_one()
+    {
+        // arrange: a service-account key, and a bucket for Vertex AI to write the videos to
+        var keyFile = Path.Combine(_data.Path, "service-account.json");
+        await File.WriteAllTextAsync(keyFile, _veo.CreateServiceAccountKey("veo-service@reference-tests.iam.gserviceaccount.com", "reference-tests"));
+        await using var service = await ServiceHost.StartAsync(_data.Path, new Dictionary<string, string?>
+        {
+            ["Veo:Backend"] = "VertexAi",
+            ["Veo:BaseUrl"] = _veo.BaseUrl.ToString(),
+            ["Veo:CredentialsFile"] = keyFile,
+            ["Storage:VertexOutputUri"] = "gs://veo-service-output/renders",
+        });
+
+        // act
+        var taskId = await service.Client.SubmitAsync(Api.SeedRequest(adId: 99));
+        var done = await service.Client.WaitForSuccessAsync(taskId);
+
+        // assert: the poll answer named a Cloud Storage object, which the engine read with the same credentials
+        var result = done.GetProperty("result");
+        var video = await service.Client.GetByteArrayAsync(new Uri(result.GetProperty("video_url").GetString()!));
+        Assert.Equal("ftyp"u8.ToArray(), video[4..8]);
+        Assert.Equal(1, _veo.GetStats().OperationsStarted);
+        Assert.Equal(1, _veo.GetStats().Downloads);   // inline answers are not downloads; a Cloud Storage object is
+        Assert.True(_veo.GetStats().TokenRequests >= 1);
+    }
+
+    [Fact]
+    public async Task Should_refuse_to_start_when_the_vertex_output_uri_is_not_a_cloud_storage_prefix()
+    {
+        var start = () => ServiceHost.StartAsync(_data.Path, new Dictionary<string, string?>
+        {
+            ["Veo:Backend"] = "VertexAi",
+            ["Veo:BaseUrl"] = _veo.BaseUrl.ToString(),
+            ["Veo:AccessToken"] = _veo.Options.VertexAccessToken,
+            ["Veo:ProjectId"] = "reference-service-tests",
+            ["Storage:VertexOutputUri"] = "s3://not-google/renders",
+        });
+
+        var thrown = await Assert.ThrowsAnyAsync<Exception>(start);
+
+        Assert.Contains("Storage", thrown.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Should_fail_the_task_naming_the_error_when_the_gemini_api_key_is_wrong()
     {
         // arrange

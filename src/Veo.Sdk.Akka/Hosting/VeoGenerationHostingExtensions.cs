@@ -122,7 +122,7 @@ public static class VeoGenerationHostingExtensions
             .ValidateOnStart();
         services.AddOptions<VeoStorageOptions>()
             .Bind(configuration.GetSection(VeoStorageOptions.SectionName))
-            .Validate(o => !string.IsNullOrWhiteSpace(o.VideosPath), "Storage:VideosPath must name a folder (environment variable Storage__VideosPath).")
+            .Validate(o => Valid(o.Validate), "The Storage settings are invalid (see the exception message).")
             .ValidateOnStart();
 
         services.AddMetrics();

@@ -176,6 +176,41 @@ public sealed class VeoStorageOptions
     /// <summary>The folder of the video files (created when missing); relative paths resolve against the working directory.</summary>
     public string VideosPath { get; set; } = "data/videos";
 
+    /// <summary>
+    /// A Cloud Storage prefix (<c>gs://bucket/folder/</c>) for Vertex AI to write each generation's videos to, under
+    /// <c>{prefix}{task id}/</c>, instead of returning them inline in the poll answer; the engine then copies the video into
+    /// the video store with the client's own credentials. Ignored on the Gemini API. <see langword="null"/> (the default):
+    /// inline results.
+    /// </summary>
+    public string? VertexOutputUri { get; set; }
+
+    /// <summary>The storage URI of one task: <see cref="VertexOutputUri"/> with a folder of its own.</summary>
+    internal string? StorageUriFor(string taskId)
+        => string.IsNullOrWhiteSpace(VertexOutputUri) ? null : $"{VertexOutputUri.TrimEnd('/')}/{taskId}/";
+
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(VideosPath))
+        {
+            throw new ArgumentException($"{SectionName}:VideosPath must name a folder (environment variable Storage__VideosPath).");
+        }
+
+        if (VertexOutputUri is not null)
+        {
+            // The SDK's own rule for a storage URI, so the engine refuses at start what every submit would be refused for.
+            try
+            {
+                new GenerateVideoRequest { Model = VeoModels.Veo31Vertex, Prompt = "-", StorageUri = StorageUriFor("t") }.Validate();
+            }
+            catch (VeoValidationException ex)
+            {
+                throw new ArgumentException($"{SectionName}:VertexOutputUri is invalid: {ex.Rule}", ex);
+            }
+        }
+    }
+
     /// <inheritdoc />
-    public override string ToString() => $"VeoStorageOptions {{ VideosPath = {VideosPath} }}";
+    public override string ToString() => $"VeoStorageOptions {{ VideosPath = {VideosPath}, VertexOutputUri = {VertexOutputUri} }}";
 }

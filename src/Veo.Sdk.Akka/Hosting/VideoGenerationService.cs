@@ -13,7 +13,7 @@ namespace Veo.Sdk.Akka.Hosting;
 /// The facade over the shard region: the only place that waits on actors (<c>Ask</c> with a timeout), so endpoints and
 /// consoles never touch Akka.
 /// </summary>
-internal sealed class VideoGenerationService(ActorRegistry registry, IServiceProvider services, IOptions<VeoGenerationOptions> options)
+internal sealed class VideoGenerationService(ActorRegistry registry, IServiceProvider services, IOptions<VeoGenerationOptions> options, IOptions<VeoStorageOptions> storage)
     : IVideoGenerationService
 {
     private readonly TimeSpan _askTimeout = TimeSpan.FromSeconds(options.Value.AskTimeoutSeconds);
@@ -23,9 +23,10 @@ internal sealed class VideoGenerationService(ActorRegistry registry, IServicePro
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Veo, nameof(request.Veo));
         // The backend's own rules too, so a request the client would refuse at its start is refused here, before it queues.
-        if (services.GetService<IVeoClient>() is VeoClient client)
+        var backend = (services.GetService<IVeoClient>() as VeoClient)?.Backend;
+        if (backend is { } known)
         {
-            request.Veo.Validate(client.Backend);
+            request.Veo.Validate(known);
         }
         else
         {
@@ -38,6 +39,12 @@ internal sealed class VideoGenerationService(ActorRegistry registry, IServicePro
         }
 
         var id = request.TaskId is null ? VideoTaskId.New() : VideoTaskId.Parse(request.TaskId, nameof(request));
+
+        // Decided here, once, and journaled with the request: a recovered task writes to the same folder.
+        if (backend == VeoBackend.VertexAi && request.Veo.StorageUri is null && storage.Value.StorageUriFor(id.Value) is { } storageUri)
+        {
+            request = request with { Veo = request.Veo with { StorageUri = storageUri } };
+        }
         var reply = await AskAsync(new VideoTaskCommands.Submit(id, request with { TaskId = id.Value }), cancellationToken).ConfigureAwait(false);
         return reply switch
         {

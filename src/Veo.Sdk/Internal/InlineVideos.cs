@@ -247,6 +247,21 @@ internal sealed class InlineVideoExtractor
                     break;
 
                 case Mode.InDivertedValue:
+                    if (!_escaped && _unicodeDigits < 0)
+                    {
+                        // The common case, a long run of plain base64: take it whole up to the next quote or escape.
+                        var run = chunk[i..];
+                        var end = run.IndexOfAny((byte)'"', (byte)'\\');
+                        run = end < 0 ? run : run[..end];
+                        if (run.Length > 1 && !run.ContainsAny(Whitespace))
+                        {
+                            AddBase64Run(run);
+                            i += run.Length - 1;
+                            copyFrom = i + 1;
+                            break;
+                        }
+                    }
+
                     if (AddBase64Byte(b))
                     {
                         // The closing quote: flush the value and resume copying from the quote.
@@ -266,6 +281,27 @@ internal sealed class InlineVideoExtractor
         if (_mode != Mode.InDivertedValue && copyFrom < chunk.Length)
         {
             _residual.Write(chunk[copyFrom..]);
+        }
+    }
+
+    private static readonly System.Buffers.SearchValues<byte> Whitespace = System.Buffers.SearchValues.Create(" \t\r\n"u8);
+
+    /// <summary>Takes a run of base64 without quotes, escapes or whitespace.</summary>
+    private void AddBase64Run(ReadOnlySpan<byte> run)
+    {
+        while (run.Length > 0)
+        {
+            var take = Math.Min(run.Length, ReadBufferSize - _base64Length);
+            var target = _base64.AsSpan(_base64Length, take);
+            run[..take].CopyTo(target);
+            target.Replace((byte)'-', (byte)'+');   // the URL-safe alphabet, which protobuf's JSON parsers also accept
+            target.Replace((byte)'_', (byte)'/');
+            _base64Length += take;
+            run = run[take..];
+            if (_base64Length == ReadBufferSize)
+            {
+                FlushBase64(final: false);
+            }
         }
     }
 
