@@ -12,7 +12,7 @@ namespace Veo.Sdk.Akka.Actors;
 /// <summary>
 /// Owns one generation task: its journal (what was asked, whether Veo was asked, which operation Veo named, how it
 /// ended), its slot at the node's <see cref="GenerationDispatcher"/>, and the Veo calls made for it. Decisions are the pure
-/// <see cref="VideoTaskDecisions.Decide"/>; this actor sequences them with I/O, timers and persistence.
+/// <see cref="VideoTaskDecisions"/>; this actor sequences them with I/O, timers and persistence.
 /// </summary>
 /// <remarks>
 /// Never starts a generation twice: <see cref="VideoTaskEvents.StartRequested"/> is journaled before the start call and
@@ -200,7 +200,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
         }
 
         var wasWaiting = _task.Phase == TaskPhase.Waiting;
-        var decision = _task.Decide(cancel, Now, _settings.Rules);
+        var decision = _task.Decide(cancel, Now);
         if (decision.Events.Count == 0)
         {
             Sender.Tell(decision.Reply);
@@ -860,7 +860,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
 
     private void OnLimitTick(LimitTick tick)
     {
-        object fact = tick.Kind switch
+        TaskFact fact = tick.Kind switch
         {
             LimitKind.Soft => new TaskFacts.SoftLimitReached(),
             LimitKind.Hard => new TaskFacts.HardLimitReached(),
@@ -1014,7 +1014,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
         }
     }
 
-    private void PersistDecision(object fact)
+    private void PersistDecision(TaskFact fact)
     {
         var decision = _task.Decide(fact, Now, _settings.Rules);
         if (decision.Events.Count > 0)
