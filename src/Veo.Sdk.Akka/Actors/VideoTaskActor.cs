@@ -31,9 +31,6 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
     private const string RefreshTimer = "watch-refresh";
     private const string IoRetryTimer = "io-retry";
     private const string ReceiptTimer = "receipt-lookup";
-    private const int MaxReceiptLookups = 5;
-    private static readonly TimeSpan ReceiptRecheckInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan ReceiptWriteAllowance = TimeSpan.FromSeconds(2);
     private const long MaxChangesPerEvent = (1 << 20) - 1;
 
     private readonly TaskServices _services;
@@ -553,15 +550,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        var rejected = failed.Cause switch
-        {
-            VeoModelUnavailableException m => new TaskFacts.StartRejected(m.Status, m.ErrorCode, m.Message, null, false, UnavailableModel: m.Model),
-            VeoAuthenticationException a => new TaskFacts.StartRejected(a.Status, a.ErrorCode, a.Message, null, false, CredentialSource: a.CredentialSource),
-            VeoRequestFailedException v => new TaskFacts.StartRejected(v.Status, v.ErrorCode, v.Message, v.RetryAfter, v.IsQuotaExceeded),
-            ArgumentException a => new TaskFacts.StartRejected(400, "INVALID_ARGUMENT", a.Message, null, false),
-            _ => new TaskFacts.StartRejected(0, null, failed.Cause.Message, null, false),
-        };
-
+        var rejected = VeoFailures.StartRejected(failed.Cause);
         var decision = _task.Decide(rejected, Now, _settings.Rules);
         if (decision.Events.Count == 0)
         {
@@ -677,13 +666,12 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
         }
 
         _failedPolls++;
-        var (httpStatus, errorCode, transient) = failed.Cause is VeoRequestFailedException v
-            ? (v.Status, v.ErrorCode, v.IsTransient)
-            : (0, (string?)null, true);
-        if (transient && _failedPolls < _settings.MaxConsecutivePollFailures)
+        var elapsed = Now - (_task.OperationStartedAt ?? Now);
+        var next = RetryPolicy.AfterPollFailure(VeoFailures.Poll(failed.Cause), _failedPolls, _settings.MaxConsecutivePollFailures, _settings.Polls, _expected, elapsed, _misses);
+        if (next is RetryDecision.Again again)
         {
             _log.Warning("Task {TaskId}: poll {Poll} of operation {OperationName} failed ({FailedPolls} in a row), polling on: {Reason}", TaskId, _polls, _task.OperationName, _failedPolls, failed.Cause.Message);
-            SchedulePoll(_settings.Polls.NextDelay(_expected, Now - (_task.OperationStartedAt ?? Now), Math.Max(1, _misses), null));
+            SchedulePoll(again.Delay);
             return;
         }
 
@@ -694,7 +682,10 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        PersistDecision(new TaskFacts.PollingGaveUp(httpStatus, errorCode, failed.Cause.Message, _failedPolls, (failed.Cause as VeoAuthenticationException)?.CredentialSource));
+        if (next is RetryDecision.GiveUp { Fact: { } gaveUp })
+        {
+            PersistDecision(gaveUp);
+        }
     }
 
     // ---- result: download, then the generation row ----------------------------------------------------------------
@@ -783,14 +774,16 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
         }
 
         _ioAttempts++;
-        if (_ioAttempts < _settings.MaxIoAttempts)
+        switch (RetryPolicy.AfterTransferFailure(failed.Saving, failed.Cause.Message, _ioAttempts, _settings.MaxIoAttempts))
         {
-            _log.Warning("Task {TaskId}: {Step} failed (attempt {Attempt}), retrying: {Reason}", TaskId, failed.Saving ? "saving the generation" : "downloading the video", _ioAttempts, failed.Cause.Message);
-            Timers.StartSingleTimer(IoRetryTimer, RetryTransfer.Instance, TimeSpan.FromSeconds(0.5 * _ioAttempts));
-            return;
+            case RetryDecision.Again again:
+                _log.Warning("Task {TaskId}: {Step} failed (attempt {Attempt}), retrying: {Reason}", TaskId, failed.Saving ? "saving the generation" : "downloading the video", _ioAttempts, failed.Cause.Message);
+                Timers.StartSingleTimer(IoRetryTimer, RetryTransfer.Instance, again.Delay);
+                break;
+            case RetryDecision.GiveUp { Fact: { } gaveUp }:
+                PersistDecision(gaveUp);
+                break;
         }
-
-        PersistDecision(failed.Saving ? new TaskFacts.StorageGaveUp(failed.Cause.Message) : new TaskFacts.DownloadGaveUp(failed.Cause.Message));
     }
 
     private void RetryTransferNow()
@@ -826,29 +819,21 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
 
     private void ArmTimeLimits(bool afterRecovery)
     {
-        var startedAt = _task.StartRequestedAt ?? Now;
         var now = Now;
-        if (_task.SoftLimitPassedSeconds is null)
+        if (TimeLimitPolicy.UntilSoftLimit(_task, now, _settings.Rules) is { } soft)
         {
-            Timers.StartSingleTimer(SoftLimitTimer, LimitTick.Soft, AtLeastOneMs(startedAt + _settings.Rules.SoftTimeLimit - now));
+            Timers.StartSingleTimer(SoftLimitTimer, LimitTick.Soft, AtLeastOneMs(soft));
         }
 
-        var hard = startedAt + _settings.Rules.HardTimeLimit - now;
-        if (afterRecovery)
-        {
-            // After downtime, look at the operation once or twice before giving up on it: it may have finished meanwhile.
-            var grace = _settings.Polls.PollInterval * 2;
-            hard = hard > grace ? hard : grace;
-        }
-
+        var hard = TimeLimitPolicy.UntilHardLimit(_task, now, _settings.Rules, _settings.Polls.PollInterval, afterRecovery);
         Timers.StartSingleTimer(HardLimitTimer, LimitTick.Hard, AtLeastOneMs(hard));
     }
 
     private void ArmQueueTimeLimit()
     {
-        if (_settings.Rules.QueueTimeLimit is { } limit && _task.StartAttempts == 0 && _task.SubmittedAt is { } submitted)
+        if (TimeLimitPolicy.UntilQueueLimit(_task, Now, _settings.Rules) is { } queue)
         {
-            Timers.StartSingleTimer(QueueLimitTimer, LimitTick.Queue, AtLeastOneMs(submitted + limit - Now));
+            Timers.StartSingleTimer(QueueLimitTimer, LimitTick.Queue, AtLeastOneMs(queue));
         }
     }
 
@@ -951,10 +936,10 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
                 return;
             }
 
-            if (++_receiptLookups < MaxReceiptLookups)
+            if (RetryPolicy.AfterReceiptLookupFailure(++_receiptLookups) is RetryDecision.Again again)
             {
                 _log.Warning("Task {TaskId}: looking up its start receipt failed (attempt {Attempt}), trying again: {Reason}", TaskId, _receiptLookups, failure.Message);
-                Timers.StartSingleTimer(ReceiptTimer, RetryReceiptLookup.Instance, TimeSpan.FromSeconds(_receiptLookups));
+                Timers.StartSingleTimer(ReceiptTimer, RetryReceiptLookup.Instance, again.Delay);
                 return;
             }
 
@@ -987,17 +972,16 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
 
         // Another incarnation's start call (a node stopping gracefully, or before a rebalance) may still be answered and
         // store its receipt; only once it must have timed out is the start indeterminate.
-        var decidedAt = (_task.StartRequestedAt ?? Now) + _settings.StartCallTimeout + ReceiptWriteAllowance;
-        var wait = decidedAt - Now;
-        if (lookup.Failure is null && wait > TimeSpan.Zero)
+        var now = Now;
+        if (ReceiptWaitPolicy.AfterMissingReceipt(_task.StartRequestedAt ?? now, now, _settings.StartCallTimeout, lookup.Failure is not null) is ReceiptWait.LookAgain wait)
         {
             if (!_awaitingReceipt)
             {
                 _awaitingReceipt = true;
-                _log.Info("Task {TaskId} was recovered inside its start call; waiting up to {WaitSeconds:0.#} s for Veo's answer to be stored before deciding", TaskId, wait.TotalSeconds);
+                _log.Info("Task {TaskId} was recovered inside its start call; waiting up to {WaitSeconds:0.#} s for Veo's answer to be stored before deciding", TaskId, wait.Left.TotalSeconds);
             }
 
-            Timers.StartSingleTimer(ReceiptTimer, RetryReceiptLookup.Instance, wait < ReceiptRecheckInterval ? wait : ReceiptRecheckInterval);
+            Timers.StartSingleTimer(ReceiptTimer, RetryReceiptLookup.Instance, wait.Delay);
             return;
         }
 
