@@ -163,9 +163,8 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
             RememberQueue(queued.Position, queued.QueueLength, queued.Concurrency, queued.Expected);
             var decision = _task.Decide(new TaskFacts.Admitted(request), submittedAt, _settings.Rules);
             var submitter = _pendingSubmitter!;   // captured before the persist callback
-            Persist(decision.Events[0], e =>
+            Store(decision, () =>
             {
-                _task = _task.Apply(e);
                 _pendingSubmitter = null;
                 _awaitingGrant = true;            // the admission request is our place in the queue
                 _services.Metrics.TaskSubmitted();
@@ -206,9 +205,8 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
         }
 
         var replyTo = Sender;
-        Persist(decision.Events[0], e =>
+        Store(decision, () =>
         {
-            _task = _task.Apply(e);
             replyTo.Tell(decision.Reply);
             if (wasWaiting)
             {
@@ -439,10 +437,9 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
         }
 
         // KEY PATTERN: the intent is stored before Veo is called; a crash after this line is the only duplicate window.
-        Persist(decision.Events[0], e =>
+        Store(decision, () =>
         {
-            _task = _task.Apply(e);
-            if (e is VideoTaskEvents.StartRequested { AfterIndeterminateStart: true })
+            if (decision.Events.Any(e => e is VideoTaskEvents.StartRequested { AfterIndeterminateStart: true }))
             {
                 _log.Warning("Task {TaskId}: starting again after a crash inside the start call; Veo may run this generation twice", TaskId);
             }
@@ -534,9 +531,8 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        Persist(decision.Events[0], e =>
+        Store(decision, () =>
         {
-            _task = _task.Apply(e);
             _log.Debug("Task {TaskId} started Veo operation {OperationName}", TaskId, answered.OperationName);
             SchedulePoll(_settings.Polls.FirstDelay(_expected, Now - (_task.OperationStartedAt ?? Now)));
             PushToWatchers();
@@ -558,8 +554,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        var e0 = decision.Events[0];
-        if (e0 is VideoTaskEvents.QuotaDeferred quota)
+        if (decision.Events.OfType<VideoTaskEvents.QuotaDeferred>().FirstOrDefault() is { } quota)
         {
             // The slot goes back at once (in memory, not after the journal write), and we wait in our old place.
             var delay = quota.RetryAt - quota.At;
@@ -576,7 +571,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
             _log.Warning("Task {TaskId}: Veo refused the start: {Reason}", TaskId, rejected.Message);
         }
 
-        PersistAndApply(e0);
+        Store(decision);
     }
 
     // ---- Veo: polling ----------------------------------------------------------------------------------------------
@@ -646,13 +641,13 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
                 Download();
                 break;
             case GenerateVideoResult.Filtered filtered:
-                PersistDecision(new TaskFacts.GenerationFiltered(filtered.FilteredCount, filtered.Reasons));
+                DecideAndStore(new TaskFacts.GenerationFiltered(filtered.FilteredCount, filtered.Reasons));
                 break;
             case GenerateVideoResult.Failed failedResult:
-                PersistDecision(new TaskFacts.GenerationFailed(failedResult.Error.Code, failedResult.Error.Message));
+                DecideAndStore(new TaskFacts.GenerationFailed(failedResult.Error.Code, failedResult.Error.Message));
                 break;
             default:
-                PersistDecision(new TaskFacts.GenerationFailed(2, "Veo reported the operation done without any video, filter result or error."));
+                DecideAndStore(new TaskFacts.GenerationFailed(2, "Veo reported the operation done without any video, filter result or error."));
                 break;
         }
     }
@@ -684,7 +679,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
 
         if (next is RetryDecision.GiveUp { Fact: { } gaveUp })
         {
-            PersistDecision(gaveUp);
+            DecideAndStore(gaveUp);
         }
     }
 
@@ -753,9 +748,8 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        Persist(decision.Events[0], e =>
+        Store(decision, () =>
         {
-            _task = _task.Apply(e);
             if (_veoFinishedAt is { } finished)
             {
                 _services.Metrics.FinishedToSuccess(Now - finished);
@@ -781,7 +775,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
                 Timers.StartSingleTimer(IoRetryTimer, RetryTransfer.Instance, again.Delay);
                 break;
             case RetryDecision.GiveUp { Fact: { } gaveUp }:
-                PersistDecision(gaveUp);
+                DecideAndStore(gaveUp);
                 break;
         }
     }
@@ -873,7 +867,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
             _log.Warning("Task {TaskId} passed the soft time limit of {LimitSeconds} s", TaskId, _settings.Rules.SoftTimeLimit.TotalSeconds);
         }
 
-        PersistAndApply(decision.Events[0]);
+        Store(decision);
     }
 
     // ---- recovery and ending ---------------------------------------------------------------------------------------
@@ -955,9 +949,8 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
             }
 
             _log.Info("Task {TaskId} was recovered inside its start call; Veo had answered with operation {OperationName}, polling it", TaskId, receipt.OperationName);
-            Persist(decision.Events[0], e =>
+            Store(decision, () =>
             {
-                _task = _task.Apply(e);
                 _recoveredRunning = true;
                 _dispatcher.Tell(new ReclaimSlot(TaskId, _task.Model));
                 PushToWatchers();
@@ -989,7 +982,7 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
         if (indeterminate.Events.Count > 0)
         {
             _log.Warning("Task {TaskId} was recovered inside its start call and no answer of Veo was stored; failing it as INDETERMINATE_START (Generation:RestartIndeterminateStarts is off)", TaskId);
-            PersistAndApply(indeterminate.Events[0]);
+            Store(indeterminate);
         }
         else
         {
@@ -998,27 +991,41 @@ internal sealed class VideoTaskActor : ReceivePersistentActor, IWithTimers
         }
     }
 
-    private void PersistDecision(TaskFact fact)
+    private void DecideAndStore(TaskFact fact)
     {
         var decision = _task.Decide(fact, Now, _settings.Rules);
         if (decision.Events.Count > 0)
         {
-            PersistAndApply(decision.Events[0]);
+            Store(decision);
         }
     }
 
-    private void PersistAndApply(IVideoTaskEvent @event)
+    /// <summary>Stores a decision's events, then ends the task if they ended it, or shows the change to watchers.</summary>
+    private void Store(Decision decision) => Store(decision, () =>
     {
-        Persist(@event, e =>
+        if (_task.HasEnded)
+        {
+            OnEnded();
+        }
+        else
+        {
+            PushToWatchers();
+        }
+    });
+
+    /// <summary>
+    /// Stores every event of a decision (at least one) in one atomic write, folding each into the state as it is
+    /// confirmed, and runs <paramref name="stored"/> once, after the last. Commands wait in the stash meanwhile.
+    /// </summary>
+    private void Store(Decision decision, Action stored)
+    {
+        var left = decision.Events.Count;
+        PersistAll(decision.Events, e =>
         {
             _task = _task.Apply(e);
-            if (_task.HasEnded)
+            if (--left == 0)
             {
-                OnEnded();
-            }
-            else
-            {
-                PushToWatchers();
+                stored();
             }
         });
     }
