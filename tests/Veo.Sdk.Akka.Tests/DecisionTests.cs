@@ -50,34 +50,25 @@ public sealed class DecisionTests
     }
 
     [Fact]
-    public void A_repeated_submit_answers_already_existed_and_stores_nothing()
-    {
-        var decision = Running.Decide(new VideoTaskCommands.Submit(Id, Request), T0, Rules);
-        Assert.Empty(decision.Events);
-        var reply = Assert.IsType<VideoTaskReplies.SubmitAccepted>(decision.Reply);
-        Assert.True(reply.AlreadyExisted);
-    }
-
-    [Fact]
     public void Cancel_removes_a_waiting_task_revokes_a_running_one_and_leaves_ended_or_unknown_ones_alone()
     {
-        var waiting = Waiting.Decide(new VideoTaskCommands.Cancel(Id), T0, Rules);
+        var waiting = Waiting.Decide(new VideoTaskCommands.Cancel(Id), T0);
         Assert.False(Assert.IsType<Revoked>(Single(waiting)).WhileRunning);
         Assert.Equal(CancelOutcome.RemovedFromQueue, Assert.IsType<VideoTaskReplies.CancelReply>(waiting.Reply).Outcome);
 
         foreach (var state in new[] { Starting, Running })
         {
-            var running = state.Decide(new VideoTaskCommands.Cancel(Id), T0, Rules);
+            var running = state.Decide(new VideoTaskCommands.Cancel(Id), T0);
             Assert.True(Assert.IsType<Revoked>(Single(running)).WhileRunning);
             Assert.Equal(CancelOutcome.RevokedWhileRunning, Assert.IsType<VideoTaskReplies.CancelReply>(running.Reply).Outcome);
         }
 
         var revoked = Running.Apply(new Revoked(Id, true, T0));
-        var ended = revoked.Decide(new VideoTaskCommands.Cancel(Id), T0, Rules);
+        var ended = revoked.Decide(new VideoTaskCommands.Cancel(Id), T0);
         Assert.Empty(ended.Events);
         Assert.Equal(CancelOutcome.AlreadyEnded, Assert.IsType<VideoTaskReplies.CancelReply>(ended.Reply).Outcome);
 
-        var unknown = VideoTask.Empty(Id).Decide(new VideoTaskCommands.Cancel(Id), T0, Rules);
+        var unknown = VideoTask.Empty(Id).Decide(new VideoTaskCommands.Cancel(Id), T0);
         Assert.Empty(unknown.Events);
         Assert.Equal(CancelOutcome.NotFound, Assert.IsType<VideoTaskReplies.CancelReply>(unknown.Reply).Outcome);
     }
@@ -238,7 +229,6 @@ public sealed class DecisionTests
         Assert.Empty(Waiting.Decide(new TaskFacts.GenerationFiltered(1, []), T0, Rules).Events);
         Assert.Empty(Running.Decide(new TaskFacts.StartRejected(429, null, "x", null, true), T0, Rules).Events);
         Assert.Empty(VideoTask.Empty(Id).Decide(new TaskFacts.SlotGranted(), T0, Rules).Events);
-        Assert.Empty(Running.Decide("not a command", T0, Rules).Events);
     }
 
     [Theory]

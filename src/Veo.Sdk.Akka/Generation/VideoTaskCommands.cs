@@ -33,39 +33,43 @@ internal static class VideoTaskReplies
 }
 
 /// <summary>
-/// What the task's actor learned from the world (the dispatcher, Veo, the clock, its stores). They never leave the actor
-/// and are never persisted; <see cref="VideoTaskDecisions.Decide"/> turns them into events.
+/// Something the task's actor learned from the world (the dispatcher, Veo, the clock, its stores). Facts never leave the
+/// actor and are never persisted; <see cref="VideoTaskDecisions.Decide(VideoTask, TaskFact, DateTimeOffset, DecisionRules)"/>
+/// turns them into events.
 /// </summary>
+internal abstract record TaskFact;
+
+/// <summary>The facts a task decides on, one record each.</summary>
 internal static class TaskFacts
 {
     /// <summary>The facade's submit passed admission (the queue had room).</summary>
-    public sealed record Admitted(VideoGenerationRequest Request);
+    public sealed record Admitted(VideoGenerationRequest Request) : TaskFact;
 
-    public sealed record SlotGranted;
+    public sealed record SlotGranted : TaskFact;
 
     /// <summary>Veo named the operation; <paramref name="AnsweredAt"/> is set when the answer comes from a start receipt found on recovery.</summary>
-    public sealed record StartAccepted(string OperationName, DateTimeOffset? AnsweredAt = null);
+    public sealed record StartAccepted(string OperationName, DateTimeOffset? AnsweredAt = null) : TaskFact;
 
-    public sealed record StartRejected(int HttpStatus, string? ErrorCode, string Message, TimeSpan? RetryAfter, bool IsQuotaExceeded, string? UnavailableModel = null, string? CredentialSource = null);
+    public sealed record StartRejected(int HttpStatus, string? ErrorCode, string Message, TimeSpan? RetryAfter, bool IsQuotaExceeded, string? UnavailableModel = null, string? CredentialSource = null) : TaskFact;
 
-    public sealed record GenerationFiltered(int FilteredCount, IReadOnlyList<string> Reasons);
+    public sealed record GenerationFiltered(int FilteredCount, IReadOnlyList<string> Reasons) : TaskFact;
 
-    public sealed record GenerationFailed(int Code, string Message);
+    public sealed record GenerationFailed(int Code, string Message) : TaskFact;
 
-    public sealed record GenerationSaved(long GenerationId, string VideoLocation, long SizeBytes, double GenerationTimeSeconds);
+    public sealed record GenerationSaved(long GenerationId, string VideoLocation, long SizeBytes, double GenerationTimeSeconds) : TaskFact;
 
-    public sealed record SoftLimitReached;
+    public sealed record SoftLimitReached : TaskFact;
 
-    public sealed record HardLimitReached;
+    public sealed record HardLimitReached : TaskFact;
 
-    public sealed record QueueLimitReached;
+    public sealed record QueueLimitReached : TaskFact;
 
-    public sealed record PollingGaveUp(int HttpStatus, string? ErrorCode, string Message, int FailedPolls, string? CredentialSource = null);
+    public sealed record PollingGaveUp(int HttpStatus, string? ErrorCode, string Message, int FailedPolls, string? CredentialSource = null) : TaskFact;
 
-    public sealed record DownloadGaveUp(string Message);
+    public sealed record DownloadGaveUp(string Message) : TaskFact;
 
-    public sealed record StorageGaveUp(string Message);
+    public sealed record StorageGaveUp(string Message) : TaskFact;
 
     /// <summary>Recovery found a start intent without an operation name: the start call's outcome is unknown.</summary>
-    public sealed record RecoveredInsideStart;
+    public sealed record RecoveredInsideStart : TaskFact;
 }

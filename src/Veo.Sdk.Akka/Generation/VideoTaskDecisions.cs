@@ -16,7 +16,10 @@ internal sealed record DecisionRules(
     TimeSpan DefaultQuotaRetryDelay,
     bool RestartIndeterminateStarts);
 
-/// <summary>The events to persist for a command or fact, and the reply to send once they are stored.</summary>
+/// <summary>
+/// The events to persist for a command or fact, in order and all together, and the reply to send once every one of them
+/// is stored. No events means nothing changes (the reply, if any, goes out at once).
+/// </summary>
 internal readonly record struct Decision(IReadOnlyList<IVideoTaskEvent> Events, object? Reply)
 {
     public static Decision Nothing => new([], null);
@@ -27,26 +30,24 @@ internal readonly record struct Decision(IReadOnlyList<IVideoTaskEvent> Events, 
 }
 
 /// <summary>Pure decisions of a task: (state, input, now) → events + reply. No I/O, no clock, no Akka.</summary>
+/// <remarks>
+/// A submit is not decided here: admission asks the dispatcher first (a full queue stores nothing), and a repeated submit
+/// compares requests, so the actor answers it; only the admitted request becomes a fact.
+/// </remarks>
 internal static class VideoTaskDecisions
 {
-    public static Decision Decide(this VideoTask state, object input, DateTimeOffset now, DecisionRules rules)
+    /// <summary>What a fact the actor learned means for the task.</summary>
+    public static Decision Decide(this VideoTask state, TaskFact fact, DateTimeOffset now, DecisionRules rules)
     {
         ArgumentNullException.ThrowIfNull(state);
-        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(fact);
         ArgumentNullException.ThrowIfNull(rules);
         var id = state.Id;
-        return input switch
+        return fact switch
         {
             TaskFacts.Admitted a when state.Phase == TaskPhase.New =>
                 Decision.Persist(new Submitted(id, a.Request with { TaskId = id.Value }, now)),
             TaskFacts.Admitted => Decision.Nothing,
-
-            // Admission of a new task happens in the actor (it asks the dispatcher first); here only repeats are answered.
-            VideoTaskCommands.Submit when state.Exists =>
-                Decision.Answer(new VideoTaskReplies.SubmitAccepted(id, AlreadyExisted: true, EstimatedTimeSeconds: 0)),
-            VideoTaskCommands.Submit => Decision.Nothing,
-
-            VideoTaskCommands.Cancel => DecideCancel(state, now),
 
             TaskFacts.SlotGranted when state.Phase is TaskPhase.Waiting or TaskPhase.Starting =>
                 Decision.Persist(new StartRequested(id, state.StartAttempts + 1, AfterIndeterminateStart: state.Phase == TaskPhase.Starting, now)),
@@ -114,6 +115,14 @@ internal static class VideoTaskDecisions
 
             _ => Decision.Nothing,
         };
+    }
+
+    /// <summary>What a cancel means for the task: it leaves the queue, is revoked while running, or is already over.</summary>
+    public static Decision Decide(this VideoTask state, VideoTaskCommands.Cancel cancel, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(cancel);
+        return DecideCancel(state, now);
     }
 
     private static Decision DecideCancel(VideoTask state, DateTimeOffset now) => state.Phase switch
