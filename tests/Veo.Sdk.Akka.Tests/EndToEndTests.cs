@@ -36,8 +36,9 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         var result = Assert.IsType<VideoTaskResult>(final.Result);
         Assert.True(result.GenerationId > 0);
         Assert.Equal(submitted.TaskId + ".mp4", result.VideoLocation);
-        Assert.StartsWith("models/", result.OperationName);
+        Assert.StartsWith("projects/engine-tests/locations/us-central1/publishers/google/models/", result.OperationName);
         Assert.Equal("a red fox running through snow", result.Request.Veo.Prompt);
+        Assert.Equal($"gs://engine-tests/videos/{submitted.TaskId}/", result.Request.Veo.StorageUri);   // chosen at submit, journaled with the request
         Assert.True(result.GenerationTimeSeconds >= 0.8, $"generation time {result.GenerationTimeSeconds}");
 
         // The video is in the store, whole.

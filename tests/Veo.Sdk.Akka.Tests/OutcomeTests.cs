@@ -143,11 +143,11 @@ public sealed class OutcomeTests(OutcomeEngine fixture) : IClassFixture<OutcomeE
     [Fact]
     public async Task Invalid_requests_are_refused_before_anything_is_stored()
     {
-        await Assert.ThrowsAsync<ArgumentException>(() => _service.SubmitAsync(Request("   ")));
+        await Assert.ThrowsAsync<VeoValidationException>(() => _service.SubmitAsync(Request("   ")));
         await Assert.ThrowsAsync<ArgumentException>(() => _service.SubmitAsync(Request("fine", taskId: "not/allowed")));
         await Assert.ThrowsAsync<ArgumentException>(() => _service.SubmitAsync(Request("fine") with { Priority = (TaskPriority)9 }));
         var bad = Request("fine") with { Veo = Request("fine").Veo with { DurationSeconds = 5 } };
-        var ex = await Assert.ThrowsAsync<ArgumentException>(() => _service.SubmitAsync(bad));
+        var ex = await Assert.ThrowsAsync<VeoValidationException>(() => _service.SubmitAsync(bad));
         Assert.Contains("5", ex.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<ArgumentNullException>(() => _service.SubmitAsync(null!));
     }

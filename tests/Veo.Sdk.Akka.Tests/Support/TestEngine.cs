@@ -44,9 +44,15 @@ public sealed class TestEngine : IAsyncDisposable
     {
         var settings = new Dictionary<string, string?>
         {
-            ["Veo:Backend"] = "GeminiApi",
+            ["Veo:Backend"] = "VertexAi",
             ["Veo:BaseUrl"] = simulator.ToString(),
-            ["Veo:ApiKey"] = "simulator-key",
+            ["Veo:ProjectId"] = "engine-tests",
+            ["Veo:Location"] = "us-central1",
+            ["Veo:AccessToken"] = "simulator-token",
+
+            // Vertex AI writes the videos to the simulated bucket and the engine copies them from there, so every test
+            // counts a download per video, as it would on the Gemini API.
+            ["Storage:VertexOutputUri"] = "gs://engine-tests/videos/",
             ["Storage:VideosPath"] = Path.Combine(dataFolder, "videos"),
             ["Generation:MaxConcurrency"] = "4",
             ["Generation:PollIntervalSeconds"] = "0.2",
