@@ -11,7 +11,7 @@ public static class MicroCommand
         micro [BenchmarkDotNet args]     e.g. micro --filter '*Serializer*' --job short
           runs in-process by default (building a separate benchmark project takes minutes on a busy 2-core box);
           --out-of-process uses BenchmarkDotNet's default toolchain instead
-          suites measure the packages' public surface only (request validation); the engine's own cost per task is
+          suites measure the packages' public surface only (request validation, reading inline videos); the engine's own cost per task is
           measured whole by `throughput --mode engine`
         """;
 
