@@ -85,6 +85,6 @@ public class InProcessVeoClientSpecs
         var e = await Assert.ThrowsAsync<VeoRequestFailedException>(() => veo.GetOperationStatusAsync("models/x/operations/nope"));
         Assert.Equal(404, e.Status);
         await Assert.ThrowsAsync<VeoRequestFailedException>(() => veo.DownloadVideoAsync(new GeneratedVideo(new Uri("https://example.invalid/v.mp4")), Stream.Null));
-        await Assert.ThrowsAsync<ArgumentException>(() => veo.StartGenerateVideoAsync(new GenerateVideoRequest { Model = "m", Prompt = " " }));
+        await Assert.ThrowsAsync<VeoValidationException>(() => veo.StartGenerateVideoAsync(new GenerateVideoRequest { Model = "m", Prompt = " " }));
     }
 }
