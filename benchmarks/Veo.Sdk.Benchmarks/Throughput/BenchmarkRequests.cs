@@ -15,8 +15,7 @@ public static class BenchmarkRequests
         Model = VeoModels.Veo31Fast,
         Prompt = Prompt(runId, index, simulatorLatency),
         AspectRatio = VeoAspectRatios.Portrait,
-        DurationSeconds = 8,
-        Seed = index,
+        DurationSeconds = 8,   // no seed: the benchmarks speak the Gemini API to the simulator, which takes none
     };
 
     public static string Prompt(string runId, int index, TimeSpan? simulatorLatency = null) => simulatorLatency is { } latency

@@ -26,7 +26,7 @@ public static class ChildRun
             Rate = a.Double("--rate"),
             WorkDirectory = a.String("--work-dir") ?? Path.Combine(Path.GetTempPath(), "veo-bench", Guid.NewGuid().ToString("N")[..8]),
             Deadline = TimeSpan.FromSeconds(a.Double("--deadline") ?? ModeSettings.DefaultDeadline(workload).TotalSeconds),
-            Journal = a.String("--journal") ?? "sql",
+            PostgresConnectionString = a.String("--postgres"),
         };
         var warmup = !a.Flag("--no-warmup");
         using var jit = a.Flag("--jit-report") ? new JitReport() : null;
@@ -156,7 +156,7 @@ public static class ChildRun
         return new RunRecord
         {
             Workload = workload.Name,
-            Mode = mode.Name() + (settings.Journal == "lean" ? "+lean" : "") + (settings.Rate is { } rate ? string.Create(CultureInfo.InvariantCulture, $"@{rate:0}/s") : ""),
+            Mode = mode.Name() + (settings.PostgresConnectionString is null ? "" : "+pg") + (settings.Rate is { } rate ? string.Create(CultureInfo.InvariantCulture, $"@{rate:0}/s") : ""),
             N = workload.N,
             C = workload.C,
             LSeconds = workload.Latency.TotalSeconds,

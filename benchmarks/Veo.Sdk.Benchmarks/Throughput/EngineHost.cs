@@ -1,23 +1,21 @@
 using System.Globalization;
-using Akka.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Veo.Sdk.Akka.Hosting;
-using Veo.Sdk.Benchmarks.LeanJournal;
 
 namespace Veo.Sdk.Benchmarks.Throughput;
 
 /// <summary>The engine as an app registers it: configuration keys, <c>AddVeoGenerationEngine</c>, an <see cref="IVeoClient"/>.</summary>
 public static class EngineHost
 {
-    /// <param name="workDirectory">Holds the SQLite file (journal, sharding state, generation table) and the video folder.</param>
+    /// <param name="workDirectory">Holds the video folder, and the SQLite file (journal, sharding state, generation table) unless <paramref name="postgres"/> is given.</param>
     /// <param name="veo">The Veo client the engine calls.</param>
     /// <param name="concurrency">Generation:MaxConcurrency.</param>
     /// <param name="maxQueueLength">Generation:MaxQueueLength.</param>
-    /// <param name="journal">"sql" (Akka.Persistence.Sql, as shipped) or "lean" (the prototype).</param>
-    public static IHost Build(string workDirectory, IVeoClient veo, int concurrency, int maxQueueLength, string journal = "sql")
+    /// <param name="postgres">A PostgreSQL database to persist to instead of SQLite.</param>
+    public static IHost Build(string workDirectory, IVeoClient veo, int concurrency, int maxQueueLength, string? postgres = null)
     {
         var database = Path.Combine(workDirectory, "veo.db");
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = workDirectory });
@@ -25,20 +23,14 @@ public static class EngineHost
         {
             ["Generation:MaxConcurrency"] = concurrency.ToString(CultureInfo.InvariantCulture),
             ["Generation:MaxQueueLength"] = maxQueueLength.ToString(CultureInfo.InvariantCulture),
-            ["Persistence:Provider"] = "Sqlite",
-            ["Persistence:ConnectionString"] = $"Data Source={database}",
+            ["Persistence:Provider"] = postgres is null ? "Sqlite" : "PostgreSql",
+            ["Persistence:ConnectionString"] = postgres ?? $"Data Source={database}",
             ["Storage:VideosPath"] = Path.Combine(workDirectory, "videos"),
             ["Akka:LogLevel"] = "Warning",
         });
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(veo);
-        builder.Services.AddVeoGenerationEngine(builder.Configuration, (akka, _) =>
-        {
-            if (journal == "lean")
-            {
-                akka.AddHocon(LeanSqliteJournal.Hocon($"Data Source={database}") + $"\nakka.persistence.journal.plugin = \"{LeanSqliteJournal.PluginId}\"", HoconAddMode.Prepend);
-            }
-        });
+        builder.Services.AddVeoGenerationEngine(builder.Configuration);
         return builder.Build();
     }
 }

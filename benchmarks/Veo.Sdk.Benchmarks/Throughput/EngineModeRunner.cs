@@ -9,7 +9,6 @@ using Microsoft.Extensions.Logging;
 using Veo.Sdk.Akka;
 using Veo.Sdk.Akka.Diagnostics;
 using Veo.Sdk.Akka.Hosting;
-using Veo.Sdk.Benchmarks.LeanJournal;
 
 namespace Veo.Sdk.Benchmarks.Throughput;
 
@@ -28,7 +27,6 @@ public sealed class EngineModeRunner : IModeRunner
     private const int StatusSample = 500;
     private readonly RunMode _mode;
     private readonly ModeSettings _settings;
-    private readonly string _journal;
     private readonly int _concurrency;
     private readonly int _maxTasks;
     private readonly InProcessVeoClient? _inProcess;
@@ -38,11 +36,10 @@ public sealed class EngineModeRunner : IModeRunner
     private IVideoGenerationService? _service;
     private volatile CompletionTracker? _tracker;
 
-    public EngineModeRunner(RunMode mode, Workload workload, ModeSettings settings, string journal = "sql")
+    public EngineModeRunner(RunMode mode, Workload workload, ModeSettings settings)
     {
         _mode = mode;
         _settings = settings;
-        _journal = journal;
         _concurrency = workload.C;
         _maxTasks = Math.Max(workload.N, ChildRun.WarmupOf(workload).N);
         if (mode == RunMode.Full)
@@ -69,7 +66,7 @@ public sealed class EngineModeRunner : IModeRunner
         ? "VeoClient over HTTP → Veo simulator on loopback (start, polls, redirected download of a 97 KB MP4 to disk)"
         : "in-process IVeoClient (completion from timestamps; a 1.7 KB MP4 written to disk on download)";
 
-    public string MeasuredProcess => $"benchmark process: engine + client{(_journal == "lean" ? "; LEAN JOURNAL PROTOTYPE" : "")}";
+    public string MeasuredProcess => $"benchmark process: engine + client; {(_settings.PostgresConnectionString is null ? "SQLite file" : "PostgreSQL on loopback (its server's CPU is not counted)")}";
 
     public ProcessProbe Probe => ProcessProbe.Self;
 
@@ -77,7 +74,7 @@ public sealed class EngineModeRunner : IModeRunner
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _host = EngineHost.Build(_settings.WorkDirectory, Veo, _concurrency, Math.Max(10_000, _maxTasks + 100), _journal);
+        _host = EngineHost.Build(_settings.WorkDirectory, Veo, _concurrency, Math.Max(10_000, _maxTasks + 100), _settings.PostgresConnectionString);
         await _host.StartAsync(cancellationToken).ConfigureAwait(false);
         _service = _host.Services.GetRequiredService<IVideoGenerationService>();
     }

@@ -18,8 +18,11 @@ public sealed record ModeSettings
     /// <summary>How long a pass may take before the tasks still open are counted as lost.</summary>
     public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(3);
 
-    /// <summary>Which journal the engine uses: "sql" (Akka.Persistence.Sql, as shipped) or "lean" (the prototype in LeanJournal/).</summary>
-    public string Journal { get; init; } = "sql";
+    /// <summary>
+    /// The engine's PostgreSQL database for this run (journal, sharding state, generation table); <see langword="null"/>: a
+    /// SQLite file in <see cref="WorkDirectory"/>.
+    /// </summary>
+    public string? PostgresConnectionString { get; init; }
 
     public static int DefaultSubmitters(Workload workload) => Math.Min(64, workload.N);
 

@@ -66,8 +66,8 @@ public sealed class ServiceModeRunner : IModeRunner
             ["Veo__ApiKey"] = SimulatorVeo.ApiKey,
             ["Generation__MaxConcurrency"] = Invariant(_concurrency),
             ["Generation__MaxQueueLength"] = Invariant(Math.Max(10_000, _maxTasks + 100)),
-            ["Persistence__Provider"] = "Sqlite",
-            ["Persistence__ConnectionString"] = $"Data Source={Path.Combine(_settings.WorkDirectory, "veo.db")}",
+            ["Persistence__Provider"] = _settings.PostgresConnectionString is null ? "Sqlite" : "PostgreSql",
+            ["Persistence__ConnectionString"] = _settings.PostgresConnectionString ?? $"Data Source={Path.Combine(_settings.WorkDirectory, "veo.db")}",
             ["Storage__VideosPath"] = Path.Combine(_settings.WorkDirectory, "videos"),
             ["RateLimiting__Submits__Enabled"] = "false", // a benchmark client is not an abusive browser
             ["Logging__LogLevel__Default"] = "Warning",

@@ -21,7 +21,9 @@ public static class ThroughputCommand
           --n/--c/--l   a custom workload for development (L in seconds); not recorded in RESULTS.md
           --no-warmup   measure the first pass after start-up (JIT included)
           --jit-report  list the methods the JIT compiles during the measured pass
-          --journal lean  engine/full: the lean SQLite journal prototype instead of Akka.Persistence.Sql (mode "engine+lean")
+          --store       sqlite (default) or postgresql (mode "engine+pg"): the engine's journal, sharding state and generation
+                        table; PostgreSQL from --postgres "<connection string>", VEO_BENCH_POSTGRES or VEO_TEST_POSTGRES, else a
+                        throwaway server started as .ci/run starts one; each run gets a database of its own
           --no-record   do not touch benchmarks/RESULTS.md and benchmarks/results/runs.jsonl
         """;
 
@@ -50,7 +52,12 @@ public static class ThroughputCommand
         var runs = a.Int("--runs") ?? 1;
         var submitters = a.Int("--submitters");
         var rate = a.Double("--rate");
-        var journal = a.String("--journal");
+        var store = a.String("--store") ?? "sqlite";
+        var postgresServer = a.String("--postgres");
+        if (store is not ("sqlite" or "postgresql"))
+        {
+            throw new ArgumentException($"--store '{store}' is unknown; use sqlite or postgresql.");
+        }
         var modes = a.List("--mode").Select(RunModes.Parse).ToList();
         var workloads = a.List("--workload").Select(Workload.Parse).ToList();
         var custom = ReadCustomWorkload(a);
@@ -95,11 +102,17 @@ public static class ThroughputCommand
         await human.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"{plan.Count * runs} run(s) on {Environment.ProcessorCount} cores, load average {ProcessProbe.LoadAverage1Min():0.00}")).ConfigureAwait(false);
 
+        await using var postgres = store == "postgresql" ? await ThrowawayPostgres.StartAsync(postgresServer, cancellationToken).ConfigureAwait(false) : null;
+        if (postgres is not null)
+        {
+            await human.WriteLineAsync(postgres.Started ? "PostgreSQL: a throwaway server on loopback (fsync off, as in CI)" : "PostgreSQL: the server named by --postgres or the environment").ConfigureAwait(false);
+        }
+
         for (var round = 0; round < runs; round++)
         {
             foreach (var run in plan)
             {
-                var result = await RunOneAsync(run, submitters, noWarmup, journal, jitReport, cancellationToken).ConfigureAwait(false);
+                var result = await RunOneAsync(run, submitters, noWarmup, postgres, jitReport, cancellationToken).ConfigureAwait(false);
                 result = result with { Command = command };
                 records.Add(result);
                 await human.WriteAsync(result.ToText()).ConfigureAwait(false);
@@ -122,7 +135,7 @@ public static class ThroughputCommand
         return 0;
     }
 
-    private static async Task<RunRecord> RunOneAsync(PlannedRun run, int? submitters, bool noWarmup, string? journal, bool jitReport, CancellationToken cancellationToken)
+    private static async Task<RunRecord> RunOneAsync(PlannedRun run, int? submitters, bool noWarmup, ThrowawayPostgres? postgres, bool jitReport, CancellationToken cancellationToken)
     {
         var w = run.Workload;
         var args = new List<string> { ChildRun.Command, "--mode", run.Mode.Name() };
@@ -149,9 +162,10 @@ public static class ThroughputCommand
             args.Add("--jit-report");
         }
 
-        if (journal is not null)
+        var database = postgres is null || run.Mode == RunMode.Floor ? null : $"veo_bench_{Guid.NewGuid():N}";
+        if (database is not null)
         {
-            args.AddRange(["--journal", journal]);
+            args.AddRange(["--postgres", await postgres!.CreateDatabaseAsync(database, cancellationToken).ConfigureAwait(false)]);
         }
 
         await using var veo = await VeoForRun.StartAsync(run, cancellationToken).ConfigureAwait(false);
@@ -160,7 +174,19 @@ public static class ThroughputCommand
             args.AddRange(["--sim-url", url.ToString()]);
         }
 
-        var lines = await SelfProcess.RunAsync(args, ChildRun.ResultPrefix, ModeSettings.DefaultDeadline(w) * 3, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string> lines;
+        try
+        {
+            lines = await SelfProcess.RunAsync(args, ChildRun.ResultPrefix, ModeSettings.DefaultDeadline(w) * 3, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (database is not null)
+            {
+                await postgres!.DropDatabaseAsync(database, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
         if (lines.Count != 1)
         {
             throw new InvalidOperationException($"The child run of {w.Name} {run.Mode.Name()} printed {lines.Count} results instead of one.");
