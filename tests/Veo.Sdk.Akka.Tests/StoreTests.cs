@@ -45,6 +45,52 @@ public sealed class StoreTests
         await VerifyReceiptsAsync(() => new SqliteGenerationStore(connectionString));
     }
 
+    [Fact]
+    public async Task Sqlite_commits_receipts_in_a_file_of_their_own_in_batches_and_still_finds_those_an_earlier_version_left_in_the_journals_file()
+    {
+        using var folder = new TempFolder();
+        var file = folder.Combine("veo.db");
+        var connectionString = $"Data Source={file}";
+        var now = DateTimeOffset.UtcNow;
+
+        // A receipt as the previous version wrote it: in the journal's file.
+        using (var store = new SqliteGenerationStore(connectionString))
+        {
+            await store.InitializeAsync();
+        }
+
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = "INSERT INTO video_generation_starts (task_id, operation_name, started_at) VALUES ('task-legacy', 'models/veo/operations/legacy', $at)";
+            insert.Parameters.AddWithValue("$at", now.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        using (var store = new SqliteGenerationStore(connectionString))
+        {
+            // 300 receipts at once: the single writer commits them in a few transactions, and each call returns once its own is durable.
+            await Task.WhenAll(Enumerable.Range(0, 300).Select(i => store.RecordStartAsync(new StartReceipt($"task-{i}", $"models/veo/operations/{i}", now))));
+            Assert.True(File.Exists(file + "-starts"));
+            Assert.Equal("models/veo/operations/legacy", (await store.FindStartAsync("task-legacy"))!.OperationName);
+        }
+
+        // A new process finds every one of them.
+        using (var store = new SqliteGenerationStore(connectionString))
+        {
+            for (var i = 0; i < 300; i += 37)
+            {
+                Assert.Equal($"models/veo/operations/{i}", (await store.FindStartAsync($"task-{i}"))!.OperationName);
+            }
+
+            await store.InsertOrGetAsync(new NewGeneration("task-37", null, "p", null, "m", null, null, "task-37.mp4", 1, 1, "models/veo/operations/37", now, now));
+            await store.InsertOrGetAsync(new NewGeneration("task-legacy", null, "p", null, "m", null, null, "task-legacy.mp4", 1, 1, "models/veo/operations/legacy", now, now));
+            Assert.Null(await store.FindStartAsync("task-37"));
+            Assert.Null(await store.FindStartAsync("task-legacy"));
+        }
+    }
+
     [PostgresFact]
     public async Task PostgreSql_keeps_start_receipts_until_the_generation_is_written()
     {

@@ -59,7 +59,7 @@ internal abstract class AdoGenerationStore : IGenerationRecorder, IDisposable
     protected const string StartsTable = "video_generation_starts";
 
     /// <summary>How long a start receipt is kept at most: Gemini keeps an operation about two days, so an older one could not be resumed anyway.</summary>
-    private static readonly TimeSpan StartReceiptRetention = TimeSpan.FromDays(2);
+    protected static readonly TimeSpan StartReceiptRetention = TimeSpan.FromDays(2);
 
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private volatile bool _initialized;
@@ -159,6 +159,7 @@ internal abstract class AdoGenerationStore : IGenerationRecorder, IDisposable
 
             // The row now says everything the receipt did; a receipt left behind would only be pruned days later.
             await ExecuteAsync(connection, $"DELETE FROM {StartsTable} WHERE task_id = @task_id", c => Add(c, "task_id", generation.TaskId), cancellationToken).ConfigureAwait(false);
+            await ForgetStartAsync(generation.TaskId).ConfigureAwait(false);
 
             var rows = await QueryAsync(connection, $"SELECT {Columns} FROM {Table} WHERE task_id = @task_id", c => Add(c, "task_id", generation.TaskId), ReadGeneration, cancellationToken).ConfigureAwait(false);
             return rows.Count == 1
@@ -167,7 +168,10 @@ internal abstract class AdoGenerationStore : IGenerationRecorder, IDisposable
         }
     }
 
-    public async Task RecordStartAsync(StartReceipt receipt, CancellationToken cancellationToken = default)
+    /// <summary>Removes a task's receipt from wherever else the store keeps receipts (nothing to do when they share the table).</summary>
+    protected virtual Task ForgetStartAsync(string taskId) => Task.CompletedTask;
+
+    public virtual async Task RecordStartAsync(StartReceipt receipt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(receipt);
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
@@ -187,7 +191,7 @@ internal abstract class AdoGenerationStore : IGenerationRecorder, IDisposable
         }
     }
 
-    public async Task<StartReceipt?> FindStartAsync(string taskId, CancellationToken cancellationToken = default)
+    public virtual async Task<StartReceipt?> FindStartAsync(string taskId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(taskId);
         return (await QueryAsync(

@@ -3,9 +3,48 @@ using Microsoft.Data.Sqlite;
 
 namespace Veo.Sdk.Akka.Storage;
 
-/// <summary>The generation table in the engine's SQLite file (the same file as the journal).</summary>
+/// <summary>
+/// The generation table in the engine's SQLite file (the same file as the journal), and the start receipts in a file of
+/// their own beside it (<see cref="SqliteStartReceiptLog"/>). Receipts an earlier version left in the journal's file are
+/// still found there and pruned as before.
+/// </summary>
 internal sealed class SqliteGenerationStore(string connectionString) : AdoGenerationStore
 {
+    private readonly Lazy<SqliteStartReceiptLog?> _receipts = new(() => SqliteTuning.DatabaseFile(connectionString) is { } file
+        ? SqliteStartReceiptLog.Open(file, DateTimeOffset.UtcNow - StartReceiptRetention)
+        : null);
+
+    public override async Task RecordStartAsync(StartReceipt receipt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        if (_receipts.Value is { } log)
+        {
+            await log.RecordAsync(receipt).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await base.RecordStartAsync(receipt, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async Task<StartReceipt?> FindStartAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(taskId);
+        return (_receipts.Value is { } log ? await log.FindAsync(taskId, cancellationToken).ConfigureAwait(false) : null)
+            ?? await base.FindStartAsync(taskId, cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override Task ForgetStartAsync(string taskId) => _receipts.Value?.ForgetAsync(taskId) ?? Task.CompletedTask;
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _receipts.IsValueCreated && _receipts.Value is { } log)
+        {
+            log.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        base.Dispose(disposing);
+    }
+
     protected override IReadOnlyList<string> SchemaStatements { get; } =
     [
         $"""
@@ -75,6 +114,15 @@ internal static class SqliteTuning
         using var command = connection.CreateCommand();
         command.CommandText = ConnectionPragmas;
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>The full path of the database file, or <see langword="null"/> for an in-memory database.</summary>
+    public static string? DatabaseFile(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        return string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory
+            ? null
+            : Path.GetFullPath(builder.DataSource);
     }
 
     /// <summary>
