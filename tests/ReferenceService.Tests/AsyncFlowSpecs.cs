@@ -237,7 +237,7 @@ public sealed class AsyncFlowSpecs(DefaultServiceFixture service) : IClassFixtur
         Assert.Equal("Healthy", live.GetProperty("checks").GetProperty("akka.actorsystem").GetProperty("status").GetString());
         Assert.Equal("Healthy", ready.GetProperty("status").GetString());
         var checks = ready.GetProperty("checks");
-        Assert.Equal(["akka.cluster.join", "journal", "journal-database", "veo-credentials"], checks.EnumerateObject().Select(c => c.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["akka.cluster.join", "engine-warm-up", "journal", "journal-database", "veo-credentials"], checks.EnumerateObject().Select(c => c.Name).Order(StringComparer.Ordinal));
         Assert.All(checks.EnumerateObject(), c => Assert.Equal("Healthy", c.Value.GetProperty("status").GetString()));
     }
 

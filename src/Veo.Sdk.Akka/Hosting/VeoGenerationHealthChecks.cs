@@ -17,6 +17,9 @@ public static class VeoGenerationHealthChecks
     /// <summary>Name of the journal plugin probe.</summary>
     public const string JournalCheckName = "journal";
 
+    /// <summary>Name of the readiness probe that waits for the node to have walked its submit path once after start-up.</summary>
+    public const string WarmupCheckName = "engine-warm-up";
+
     /// <summary>Name of the journal database connectivity probe.</summary>
     public const string DatabaseCheckName = "journal-database";
 }

@@ -155,6 +155,7 @@ public static class VeoGenerationHostingExtensions
         ArgumentNullException.ThrowIfNull(persistence);
         persistence.Validate();
         var settings = EngineSettings.From(options);
+        var warmup = new EngineWarmup();
 
         builder
             .WithVeoPersistence(persistence)
@@ -163,6 +164,8 @@ public static class VeoGenerationHostingExtensions
             // has joined its cluster (ready); the journal's checks come with WithVeoPersistence.
             .WithActorSystemLivenessCheck(tags: [VeoGenerationHealthChecks.LiveTag])
             .WithAkkaClusterReadinessCheck(tags: [VeoGenerationHealthChecks.ReadyTag])
+            .WithHealthCheck(VeoGenerationHealthChecks.WarmupCheckName, new EngineWarmupHealthCheck(warmup), HealthStatus.Unhealthy, [VeoGenerationHealthChecks.ReadyTag])
+            .AddStartup((system, _) => warmup.StartWhenUp(system))
 
             // The region asks the (singleton) coordinator for shard homes and retries every retry-interval while it is not
             // up yet; at the default 2 s a fresh node may serve its first task up to 2 s late. Half a second is cheap.
