@@ -283,6 +283,7 @@ public sealed class VeoSimulatorState
                 ErrorMessage = message,
                 FileIds = fileIds,
                 StorageObjects = storageObjects,
+                StorageBucket = bucket,
             };
 
             if (!_operations.TryAdd(operation.Name, operation))

@@ -54,6 +54,9 @@ internal sealed class SimulatedOperation
     /// <summary>The Cloud Storage objects the videos were written to, when the request named a <c>storageUri</c>.</summary>
     public IReadOnlyList<string> StorageObjects { get; init; } = [];
 
+    /// <summary>The bucket of <see cref="StorageObjects"/>.</summary>
+    public string StorageBucket { get; init; } = string.Empty;
+
     public int ErrorCode { get; init; }
 
     public string? ErrorMessage { get; init; }

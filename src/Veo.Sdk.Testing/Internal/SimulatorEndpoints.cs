@@ -452,11 +452,9 @@ internal sealed class SimulatorEndpoints(VeoSimulatorState state)
                 for (var i = 0; i < operation.DeliveredSamples; i++)
                 {
                     writer.WriteStartObject();
-                    if (operation.Request.StorageUri is not null)
+                    if (operation.StorageObjects.Count > 0)
                     {
-                        var storage = operation.Request.StorageUri;
-                        var bucket = storage["gs://".Length..].Split('/')[0];
-                        writer.WriteString("gcsUri", $"gs://{bucket}/{operation.StorageObjects[i]}");
+                        writer.WriteString("gcsUri", $"gs://{operation.StorageBucket}/{operation.StorageObjects[i]}");
                     }
                     else
                     {
