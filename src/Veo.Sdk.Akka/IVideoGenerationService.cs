@@ -103,6 +103,27 @@ public sealed class GenerationQueueFullException : Exception
 }
 
 /// <summary>
+/// The task's actor did not answer in time: its shard may be moving to another node after a node was lost, or the node is
+/// starting or overloaded. Nothing is known to have changed; asking again after <see cref="RetryAfter"/> is safe (a submit
+/// with the same task id is idempotent).
+/// </summary>
+public sealed class GenerationUnavailableException : TimeoutException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What did not answer, and within how long.</param>
+    /// <param name="retryAfter">A suggested wait before asking again.</param>
+    /// <param name="innerException">The ask's own timeout.</param>
+    public GenerationUnavailableException(string message, TimeSpan retryAfter, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        RetryAfter = retryAfter;
+    }
+
+    /// <summary>A suggested wait before asking again.</summary>
+    public TimeSpan RetryAfter { get; }
+}
+
+/// <summary>
 /// Thrown by <see cref="IVideoGenerationService.SubmitAsync"/> when the request names an existing task's id but asks for
 /// something else than that task was submitted with: an idempotency key reused for a different request.
 /// </summary>

@@ -87,3 +87,44 @@ public sealed class QueueLimitSpecs(QueueLimitSpecs.Fixture service) : IClassFix
         Assert.Equal(2, service.Simulator.GetStats().OperationsStarted);
     }
 }
+
+/// <summary>A task that cannot answer in time (its shard moving, a node overloaded) is a 503 with Retry-After, never a 500 or a hang.</summary>
+public sealed class UnavailableTaskSpecs(UnavailableTaskSpecs.Fixture service) : IClassFixture<UnavailableTaskSpecs.Fixture>
+{
+    public sealed class Fixture : ServiceFixture
+    {
+        // Shorter than any real answer: a task whose shard is not even allocated yet cannot reply within a millisecond.
+        protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+        {
+            ["Generation:ReadAskTimeoutSeconds"] = "0.001",
+        };
+    }
+
+    [Fact]
+    public async Task Should_answer_503_with_retry_after_when_a_task_does_not_answer_its_status_or_cancel_in_time()
+    {
+        // act: fresh ids, each most likely on a shard not allocated yet
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 5; i++)
+        {
+            var id = Guid.NewGuid().ToString("N");
+            answers.Add(await service.Client.GetAsync(new Uri(Api.StatusPath(id), UriKind.Relative)));
+            answers.Add(await service.Client.PostAsync(new Uri(Api.CancelPath(id), UriKind.Relative), null));
+        }
+
+        // assert: never a 500; the timeouts are problem details with Retry-After
+        Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.NotFound, HttpStatusCode.ServiceUnavailable }));
+        var unavailable = answers.Where(a => a.StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
+        Assert.NotEmpty(unavailable);
+        foreach (var answer in unavailable)
+        {
+            Assert.Equal("application/problem+json", answer.Content.Headers.ContentType?.MediaType);
+            Assert.True(answer.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+            var problem = System.Text.Json.JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal(503, problem.GetProperty("status").GetInt32());
+            Assert.Contains("ReadAskTimeoutSeconds", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        answers.ForEach(a => a.Dispose());
+    }
+}

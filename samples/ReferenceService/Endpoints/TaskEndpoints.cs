@@ -20,7 +20,9 @@ public static class TaskEndpoints
         group.MapGet("/tasks/{task_id}/status", GetStatusAsync)
             .WithName("GetTaskStatus")
             .WithSummary("A task's state, progress, queue position, ETA, and its result or error")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithDescription("503 with Retry-After when the task cannot answer in time (Generation:ReadAskTimeoutSeconds), for example while its shard moves to another node: ask again.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/tasks/{task_id}/events", StreamEventsAsync)
             .WithName("StreamTaskEvents")
@@ -32,7 +34,9 @@ public static class TaskEndpoints
         group.MapPost("/tasks/{task_id}/cancel", CancelAsync)
             .WithName("CancelTask")
             .WithSummary("Cancel a task: a waiting task never reaches Veo; a running one is revoked (Veo may still bill it)")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithDescription("503 with Retry-After when the task cannot answer in time: nothing was cancelled yet; send the cancel again.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/batches/{batch_id}/status", GetBatchStatusAsync)
             .WithName("GetBatchStatus")

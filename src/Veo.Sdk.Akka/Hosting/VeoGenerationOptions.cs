@@ -74,9 +74,17 @@ public sealed class VeoGenerationOptions
     [Range(1, 1000)]
     public int MaxConsecutivePollFailures { get; set; } = 20;
 
-    /// <summary>How long the facade waits for a task's actor to answer (submit, status, cancel).</summary>
+    /// <summary>How long the facade waits for a task's actor to accept a submit.</summary>
     [Range(0.1, 600)]
     public double AskTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// How long the facade waits for a task's actor to answer a status read or a cancel before it gives up with
+    /// <see cref="GenerationUnavailableException"/> (503 with <c>Retry-After</c> in the reference service): while a shard
+    /// moves to another node its tasks cannot answer, and a reader is better told so at once than kept waiting.
+    /// </summary>
+    [Range(0.001, 600)]
+    public double ReadAskTimeoutSeconds { get; set; } = 3;
 
     /// <summary>How long an ended task stays in memory for status reads before it passivates (later reads recover it from the journal).</summary>
     [Range(0.1, 3600)]

@@ -17,6 +17,7 @@ internal sealed class VideoGenerationService(ActorRegistry registry, IServicePro
     : IVideoGenerationService
 {
     private readonly TimeSpan _askTimeout = TimeSpan.FromSeconds(options.Value.AskTimeoutSeconds);
+    private readonly TimeSpan _readAskTimeout = TimeSpan.FromSeconds(options.Value.ReadAskTimeoutSeconds);
 
     public async Task<SubmitResult> SubmitAsync(VideoGenerationRequest request, CancellationToken cancellationToken = default)
     {
@@ -45,7 +46,7 @@ internal sealed class VideoGenerationService(ActorRegistry registry, IServicePro
         {
             request = request with { Veo = request.Veo with { StorageUri = storageUri } };
         }
-        var reply = await AskAsync(new VideoTaskCommands.Submit(id, request with { TaskId = id.Value }), cancellationToken).ConfigureAwait(false);
+        var reply = await AskAsync(new VideoTaskCommands.Submit(id, request with { TaskId = id.Value }), _askTimeout, nameof(VeoGenerationOptions.AskTimeoutSeconds), cancellationToken).ConfigureAwait(false);
         return reply switch
         {
             VideoTaskReplies.SubmitAccepted accepted => new SubmitResult(id.Value, accepted.AlreadyExisted, accepted.EstimatedTimeSeconds),
@@ -62,7 +63,7 @@ internal sealed class VideoGenerationService(ActorRegistry registry, IServicePro
             return null;   // no task can have this id
         }
 
-        var reply = await AskAsync(new VideoTaskCommands.GetStatus(id), cancellationToken).ConfigureAwait(false);
+        var reply = await AskAsync(new VideoTaskCommands.GetStatus(id), _readAskTimeout, nameof(VeoGenerationOptions.ReadAskTimeoutSeconds), cancellationToken).ConfigureAwait(false);
         return reply is VideoTaskReplies.StatusReply status ? status.Status : throw Unexpected(reply);
     }
 
@@ -73,7 +74,7 @@ internal sealed class VideoGenerationService(ActorRegistry registry, IServicePro
             return CancelOutcome.NotFound;
         }
 
-        var reply = await AskAsync(new VideoTaskCommands.Cancel(id), cancellationToken).ConfigureAwait(false);
+        var reply = await AskAsync(new VideoTaskCommands.Cancel(id), _readAskTimeout, nameof(VeoGenerationOptions.ReadAskTimeoutSeconds), cancellationToken).ConfigureAwait(false);
         return reply is VideoTaskReplies.CancelReply cancel ? cancel.Outcome : throw Unexpected(reply);
     }
 
@@ -113,20 +114,22 @@ internal sealed class VideoGenerationService(ActorRegistry registry, IServicePro
         }
     }
 
-    private async Task<object> AskAsync(object command, CancellationToken cancellationToken)
+    private async Task<object> AskAsync(object command, TimeSpan timeout, string setting, CancellationToken cancellationToken)
     {
         var region = await registry.GetAsync<VideoGenerationRegion>(cancellationToken).ConfigureAwait(false);
         try
         {
-            var reply = await region.Ask<object>(command, _askTimeout, cancellationToken).ConfigureAwait(false);
+            var reply = await region.Ask<object>(command, timeout, cancellationToken).ConfigureAwait(false);
             return reply is Status.Failure failure
                 ? throw new InvalidOperationException($"The generation engine could not store the task: {failure.Cause.Message}", failure.Cause)
                 : reply;
         }
         catch (AskTimeoutException ex)
         {
-            throw new TimeoutException(
-                $"The generation engine did not answer within {_askTimeout.TotalSeconds:0.#} s (Generation:AskTimeoutSeconds); the node may be starting, recovering or overloaded.",
+            throw new GenerationUnavailableException(
+                string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"The task did not answer within {timeout.TotalSeconds:0.###} s (Generation:{setting}); its shard may be moving to another node, or the node is starting, recovering or overloaded."),
+                TimeSpan.FromSeconds(1),
                 ex);
         }
     }
