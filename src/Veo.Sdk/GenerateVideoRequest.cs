@@ -424,7 +424,7 @@ public sealed record VeoVideo
         var isGcs = uri.IsAbsoluteUri && uri.Scheme == "gs";
         if (backend == VeoBackend.VertexAi && !isGcs)
         {
-            throw VeoValidationException.For(parameter, $"Vertex AI reads a video to extend from Cloud Storage: '{VeoStorageUri.ForDisplay(uri)}' is not a gs:// URI (or pass the bytes with FromBytes).");
+            throw VeoValidationException.For(parameter, $"Vertex AI reads a video to extend from Cloud Storage: '{VeoEndpoints.ForDisplay(uri)}' is not a gs:// URI (or pass the bytes with FromBytes).");
         }
 
         if (backend == VeoBackend.GeminiApi && isGcs)
@@ -434,7 +434,7 @@ public sealed record VeoVideo
 
         if (isGcs ? !VeoStorageUri.TryParse(uri.OriginalString, out _, out var objectName) || objectName.Length == 0 : !uri.IsAbsoluteUri || uri.Scheme is not ("https" or "http"))
         {
-            throw VeoValidationException.For(parameter, $"'{VeoStorageUri.ForDisplay(uri)}' does not name a video: use gs://bucket/object or the https URI Veo returned.");
+            throw VeoValidationException.For(parameter, $"'{VeoEndpoints.ForDisplay(uri)}' does not name a video: use gs://bucket/object or the https URI Veo returned.");
         }
     }
 }

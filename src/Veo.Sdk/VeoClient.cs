@@ -432,21 +432,9 @@ public class VeoClient : IVeoClient
         {
             throw Failed(kind, FromResponse((int)ex.StatusCode, ex.Content, ex.Headers, what, model), activity);
         }
-        catch (VeoAuthenticationException ex)
+        catch (Exception ex) when (TransportFailure(ex, what) is { } failure)
         {
-            throw Failed(kind, ex, activity);
-        }
-        catch (ApiRequestException ex) when (ex.InnerException is VeoAuthenticationException authentication)
-        {
-            throw Failed(kind, authentication, activity);
-        }
-        catch (ApiRequestException ex)
-        {
-            throw Failed(kind, GoogleErrors.NoResponse(what, ex.InnerException ?? ex, _redactor), activity);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException)
-        {
-            throw Failed(kind, GoogleErrors.NoResponse(what, ex, _redactor), activity);
+            throw Failed(kind, failure, activity);
         }
 
         using (response)
@@ -558,14 +546,13 @@ public class VeoClient : IVeoClient
         }
     }
 
-    /// <summary>A fault of the HTTP pipeline (no answer, or the credentials failed) as the SDK's exception; <see langword="null"/> for anything else.</summary>
+    /// <summary>A fault of the HTTP pipeline (no answer, or the credentials failed) as the SDK's exception, for starts and polls alike; <see langword="null"/> for anything else.</summary>
     private VeoRequestFailedException? TransportFailure(Exception ex, string what) => ex switch
     {
         VeoAuthenticationException authentication => authentication,
         ApiRequestException { InnerException: VeoAuthenticationException authentication } => authentication,
         ApiRequestException request => GoogleErrors.NoResponse(what, request.InnerException ?? request, _redactor),
         HttpRequestException or TimeoutRejectedException or IOException => GoogleErrors.NoResponse(what, ex, _redactor),
-        OperationCanceledException => GoogleErrors.NoResponse(what, ex, _redactor),
         _ => null,
     };
 

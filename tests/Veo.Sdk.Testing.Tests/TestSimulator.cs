@@ -111,6 +111,15 @@ public sealed class TestSimulator : IAsyncDisposable
         return Http.SendAsync(request);
     }
 
+    /// <summary>Starts a Vertex AI generation that must be accepted, and returns its operation name.</summary>
+    public async Task<string> StartVertexAsync(object? parameters = null, string prompt = "A cat playing piano")
+    {
+        using var response = await PostVertexAsync("predictLongRunning", StartBody(prompt, parameters));
+        var json = await ReadJsonAsync(response);
+        Assert.True(response.IsSuccessStatusCode, json.ToString());
+        return json.GetProperty("name").GetString()!;
+    }
+
     public async Task<JsonElement> FetchVertexAsync(string operationName)
     {
         using var response = await PostVertexAsync("fetchPredictOperation", JsonSerializer.Serialize(new { operationName }));

@@ -17,7 +17,7 @@ public sealed class VertexStorageAndExtensionTests
     {
         // arrange
         await using var sim = await TestSimulator.StartAsync();
-        var name = await StartVertexAsync(sim, new { storageUri = "gs://veo-out/campaign-7", sampleCount = 2 });
+        var name = await sim.StartVertexAsync(new { storageUri = "gs://veo-out/campaign-7", sampleCount = 2 });
         var operationId = name[(name.LastIndexOf('/') + 1)..];
         var objectPath = $"storage/v1/b/veo-out/o/{Uri.EscapeDataString($"campaign-7/{operationId}/sample_1.mp4")}";
 
@@ -54,7 +54,7 @@ public sealed class VertexStorageAndExtensionTests
     {
         // arrange
         await using var sim = await TestSimulator.StartAsync();
-        var name = await StartVertexAsync(sim, new { sampleCount = 3 }, prompt: "Three takes of a parade [sim:filtered=1]");
+        var name = await sim.StartVertexAsync(new { sampleCount = 3 }, prompt: "Three takes of a parade [sim:filtered=1]");
         sim.Time.Advance(TimeSpan.FromSeconds(10));
 
         // act
@@ -79,17 +79,7 @@ public sealed class VertexStorageAndExtensionTests
         var body = "{\"instances\":[{\"prompt\":\"and then it rains\",\"video\":" + video + "}],\"parameters\":{\"durationSeconds\":8}}";
 
         using var response = await sim.PostVertexAsync("predictLongRunning", body);
-        var json = await TestSimulator.ReadJsonAsync(response);
-
-        if (expectedError is null)
-        {
-            Assert.True(response.IsSuccessStatusCode, json.ToString());
-        }
-        else
-        {
-            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            Assert.Contains(expectedError, json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
-        }
+        await AssertAcceptedOrRefusedAsync(response, expectedError);
     }
 
     [Theory]
@@ -102,17 +92,7 @@ public sealed class VertexStorageAndExtensionTests
         var body = "{\"instances\":[{\"prompt\":\"and then it rains\",\"video\":" + video + "}]}";
 
         using var response = await sim.PostGeminiAsync(body);
-        var json = await TestSimulator.ReadJsonAsync(response);
-
-        if (expectedError is null)
-        {
-            Assert.True(response.IsSuccessStatusCode, json.ToString());
-        }
-        else
-        {
-            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            Assert.Contains(expectedError, json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
-        }
+        await AssertAcceptedOrRefusedAsync(response, expectedError);
     }
 
     [Theory]
@@ -144,6 +124,21 @@ public sealed class VertexStorageAndExtensionTests
         Assert.Equal(HttpStatusCode.OK, gemini.StatusCode);
     }
 
+    /// <summary>A start that is accepted when no error is expected, else a 400 whose message holds it.</summary>
+    private static async Task AssertAcceptedOrRefusedAsync(HttpResponseMessage response, string? expectedError)
+    {
+        var json = await TestSimulator.ReadJsonAsync(response);
+        if (expectedError is null)
+        {
+            Assert.True(response.IsSuccessStatusCode, json.ToString());
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains(expectedError, json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+    }
+
     private static Task<HttpResponseMessage> GetWithTokenAsync(TestSimulator sim, string path, string? token = "simulator-token")
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
@@ -153,13 +148,5 @@ public sealed class VertexStorageAndExtensionTests
         }
 
         return sim.Http.SendAsync(request);
-    }
-
-    private static async Task<string> StartVertexAsync(TestSimulator sim, object? parameters = null, string prompt = "A cat playing piano")
-    {
-        using var response = await sim.PostVertexAsync("predictLongRunning", TestSimulator.StartBody(prompt, parameters));
-        var json = await TestSimulator.ReadJsonAsync(response);
-        Assert.True(response.IsSuccessStatusCode, json.ToString());
-        return json.GetProperty("name").GetString()!;
     }
 }

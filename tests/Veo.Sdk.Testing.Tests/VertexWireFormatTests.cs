@@ -32,7 +32,7 @@ public sealed class VertexWireFormatTests
     {
         // arrange
         await using var sim = await TestSimulator.StartAsync();
-        var name = await StartVertexAsync(sim);
+        var name = await sim.StartVertexAsync();
 
         // act
         var json = await sim.FetchVertexAsync(name);
@@ -46,7 +46,7 @@ public sealed class VertexWireFormatTests
     {
         // arrange
         await using var sim = await TestSimulator.StartAsync();
-        var name = await StartVertexAsync(sim, new { aspectRatio = "9:16", sampleCount = 2 });
+        var name = await sim.StartVertexAsync(new { aspectRatio = "9:16", sampleCount = 2 });
         sim.Time.Advance(TimeSpan.FromSeconds(10));
 
         // act
@@ -75,7 +75,7 @@ public sealed class VertexWireFormatTests
     {
         // arrange
         await using var sim = await TestSimulator.StartAsync();
-        var name = await StartVertexAsync(sim, new { storageUri = "gs://my-bucket/videos/" });
+        var name = await sim.StartVertexAsync(new { storageUri = "gs://my-bucket/videos/" });
         sim.Time.Advance(TimeSpan.FromSeconds(10));
 
         // act
@@ -93,7 +93,7 @@ public sealed class VertexWireFormatTests
         // arrange
         await using var sim = await TestSimulator.StartAsync();
         sim.Simulator.Enqueue(new SimulatedOutcome.Filtered("58061214"));
-        var name = await StartVertexAsync(sim);
+        var name = await sim.StartVertexAsync();
         sim.Time.Advance(TimeSpan.FromSeconds(10));
 
         // act
@@ -111,7 +111,7 @@ public sealed class VertexWireFormatTests
     {
         // arrange
         await using var sim = await TestSimulator.StartAsync();
-        var name = await StartVertexAsync(sim, prompt: "A cat [sim:error]");
+        var name = await sim.StartVertexAsync(prompt: "A cat [sim:error]");
         sim.Time.Advance(TimeSpan.FromSeconds(10));
 
         // act
@@ -141,7 +141,7 @@ public sealed class VertexWireFormatTests
     {
         // arrange
         await using var sim = await TestSimulator.StartAsync();
-        var name = await StartVertexAsync(sim);
+        var name = await sim.StartVertexAsync();
         using var request = new HttpRequestMessage(HttpMethod.Get, "v1/" + name);
         request.Headers.Authorization = new("Bearer", "simulator-token");
 
@@ -177,7 +177,7 @@ public sealed class VertexWireFormatTests
     {
         // arrange
         await using var sim = await TestSimulator.StartAsync();
-        var name = await StartVertexAsync(sim);
+        var name = await sim.StartVertexAsync();
         var otherModel = TestSimulator.VertexResource.Replace("veo-3.1-generate-001", "veo-3.1-fast-generate-001", StringComparison.Ordinal);
 
         // act
@@ -185,14 +185,6 @@ public sealed class VertexWireFormatTests
 
         // assert
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-    }
-
-    private static async Task<string> StartVertexAsync(TestSimulator sim, object? parameters = null, string prompt = "A cat playing piano")
-    {
-        using var response = await sim.PostVertexAsync("predictLongRunning", TestSimulator.StartBody(prompt, parameters));
-        var json = await TestSimulator.ReadJsonAsync(response);
-        Assert.True(response.IsSuccessStatusCode, json.ToString());
-        return json.GetProperty("name").GetString()!;
     }
 }
 

@@ -41,9 +41,9 @@ internal sealed partial class EngineWarmup
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            // A receipt lookup opens the receipt store and the generation table (creating it when missing).
             if (resolver.GetService<IGenerationRecorder>() is { } recorder)
             {
-                await recorder.InitializeAsync(timeout.Token).ConfigureAwait(false);
                 await recorder.FindStartAsync(VideoTaskId.New().Value, timeout.Token).ConfigureAwait(false);
             }
 

@@ -311,7 +311,7 @@ internal abstract class AdoGenerationStore : IGenerationRecorder, IDisposable
     }
 
     /// <summary>Timestamps are stored as ISO 8601 text in UTC where the database has no timestamp type.</summary>
-    protected static string ToIsoText(DateTimeOffset value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+    internal static string ToIsoText(DateTimeOffset value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
-    protected static DateTimeOffset FromIsoText(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+    internal static DateTimeOffset FromIsoText(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 }

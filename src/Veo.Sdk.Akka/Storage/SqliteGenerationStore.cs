@@ -132,13 +132,11 @@ internal static class SqliteTuning
     /// <returns>The full path of the database file, or <see langword="null"/> for an in-memory database.</returns>
     public static string? PrepareDatabaseFile(string connectionString)
     {
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        if (string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
+        if (DatabaseFile(connectionString) is not { } path)
         {
             return null;
         }
 
-        var path = Path.GetFullPath(builder.DataSource);
         var folder = Path.GetDirectoryName(path);
         if (!string.IsNullOrEmpty(folder))
         {

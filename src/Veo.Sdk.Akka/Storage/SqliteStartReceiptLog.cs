@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
@@ -23,10 +22,10 @@ internal sealed class SqliteStartReceiptLog : IAsyncDisposable
     private readonly Channel<Write> _writes = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
-    private SqliteStartReceiptLog(string path)
+    private SqliteStartReceiptLog(string path, string connectionString)
     {
         Path = path;
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
+        _connectionString = connectionString;
         _writer = Task.Run(WriteLoopAsync);
     }
 
@@ -37,7 +36,8 @@ internal sealed class SqliteStartReceiptLog : IAsyncDisposable
     public static SqliteStartReceiptLog Open(string journalFile, DateTimeOffset before)
     {
         var path = journalFile + "-starts";
-        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString()))
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
+        using (var connection = new SqliteConnection(connectionString))
         {
             connection.Open();
             using var command = connection.CreateCommand();
@@ -45,11 +45,11 @@ internal sealed class SqliteStartReceiptLog : IAsyncDisposable
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; " +
                 $"CREATE TABLE IF NOT EXISTS {Table} (task_id TEXT NOT NULL PRIMARY KEY, operation_name TEXT NOT NULL, started_at TEXT NOT NULL) WITHOUT ROWID; " +
                 $"DELETE FROM {Table} WHERE started_at < $before;";
-            command.Parameters.AddWithValue("$before", ToText(before));
+            command.Parameters.AddWithValue("$before", AdoGenerationStore.ToIsoText(before));
             command.ExecuteNonQuery();
         }
 
-        return new SqliteStartReceiptLog(path);
+        return new SqliteStartReceiptLog(path, connectionString);
     }
 
     /// <summary>Stores a receipt (the first answer for a task wins); completes once it is committed.</summary>
@@ -73,7 +73,7 @@ internal sealed class SqliteStartReceiptLog : IAsyncDisposable
                 await using (reader.ConfigureAwait(false))
                 {
                     return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-                        ? new StartReceipt(taskId, reader.GetString(0), DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind))
+                        ? new StartReceipt(taskId, reader.GetString(0), AdoGenerationStore.FromIsoText(reader.GetString(1)))
                         : null;
                 }
             }
@@ -119,7 +119,7 @@ internal sealed class SqliteStartReceiptLog : IAsyncDisposable
                         connection.Open();
                         using (var pragmas = connection.CreateCommand())
                         {
-                            pragmas.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
+                            pragmas.CommandText = SqliteTuning.ConnectionPragmas;
                             pragmas.ExecuteNonQuery();
                         }
 
@@ -145,7 +145,7 @@ internal sealed class SqliteStartReceiptLog : IAsyncDisposable
                             {
                                 insert.Parameters[0].Value = receipt.TaskId;
                                 insert.Parameters[1].Value = receipt.OperationName;
-                                insert.Parameters[2].Value = ToText(receipt.StartedAt);
+                                insert.Parameters[2].Value = AdoGenerationStore.ToIsoText(receipt.StartedAt);
                                 insert.ExecuteNonQuery();
                             }
                             else
@@ -188,8 +188,6 @@ internal sealed class SqliteStartReceiptLog : IAsyncDisposable
             connection?.Dispose();
         }
     }
-
-    private static string ToText(DateTimeOffset value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
     private sealed record Write(StartReceipt? Receipt, string? ForgetTaskId)
     {

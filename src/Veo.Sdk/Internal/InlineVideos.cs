@@ -172,10 +172,7 @@ internal sealed class InlineVideoExtractor
                 case Mode.Structure:
                     if (b == (byte)'"')
                     {
-                        _mode = Mode.InString;
-                        _keyLength = 0;
-                        _keyOverflow = false;
-                        _escaped = false;
+                        BeginString();
                     }
 
                     break;
@@ -215,10 +212,7 @@ internal sealed class InlineVideoExtractor
                     _mode = b == (byte)':' && _lastStringIsDivertedKey ? Mode.AwaitingValue : Mode.Structure;
                     if (_mode == Mode.Structure && b == (byte)'"')
                     {
-                        _mode = Mode.InString;
-                        _keyLength = 0;
-                        _keyOverflow = false;
-                        _escaped = false;
+                        BeginString();
                     }
 
                     break;
@@ -303,6 +297,14 @@ internal sealed class InlineVideoExtractor
                 FlushBase64(final: false);
             }
         }
+    }
+
+    private void BeginString()
+    {
+        _mode = Mode.InString;
+        _keyLength = 0;
+        _keyOverflow = false;
+        _escaped = false;
     }
 
     /// <summary>Takes one byte of a diverted value; returns true at the closing quote.</summary>

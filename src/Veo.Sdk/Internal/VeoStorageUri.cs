@@ -39,9 +39,6 @@ internal static class VeoStorageUri
     public static Uri MediaUri(Uri apiRoot, string bucket, string objectName)
         => new(apiRoot, $"storage/v1/b/{Uri.EscapeDataString(bucket)}/o/{Uri.EscapeDataString(objectName)}?alt=media");
 
-    /// <summary>A URI fit for logs and messages (no query string).</summary>
-    public static string ForDisplay(Uri uri) => VeoEndpoints.ForDisplay(uri);
-
     // Google's bucket naming rules: 3 to 63 characters (222 with dots) of lowercase letters, digits, '-', '_' and '.',
     // starting and ending with a letter or digit.
     private static bool IsBucketName(ReadOnlySpan<char> name)
