@@ -50,8 +50,17 @@ public static class Api
     }
 
     public static async Task<JsonElement> StatusAsync(this HttpClient client, string taskId)
+        => (await client.ReadStatusAsync(taskId, unavailableIsNotYet: false))!.Value;
+
+    /// <summary>The status, which must be 200; with <paramref name="unavailableIsNotYet"/> a 503 with Retry-After is <see langword="null"/> ("not yet").</summary>
+    private static async Task<JsonElement?> ReadStatusAsync(this HttpClient client, string taskId, bool unavailableIsNotYet)
     {
         using var response = await client.GetAsync(new Uri(StatusPath(taskId), UriKind.Relative));
+        if (unavailableIsNotYet && response.StatusCode == HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter is not null)
+        {
+            return null;
+        }
+
         var json = await response.ReadJsonAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"status of {taskId} answered {(int)response.StatusCode}: {json}");
         return json;
@@ -64,7 +73,13 @@ public static class Api
         await Eventually.Async(
             async () =>
             {
-                last = await client.StatusAsync(taskId);
+                // A 503 (the task could not answer in time) is "not yet" to a poller, as to the frontend.
+                if (await client.ReadStatusAsync(taskId, unavailableIsNotYet: true) is not { } json)
+                {
+                    return false;
+                }
+
+                last = json;
                 return until(last);
             },
             timeout ?? TimeSpan.FromSeconds(60),

@@ -225,7 +225,7 @@ public static class CrashCommand
                 await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    return (id, status: await service.GetStatusAsync(id, cancellationToken).ConfigureAwait(false));
+                    return (id, status: await StatusReads.GetAsync(service, id, cancellationToken).ConfigureAwait(false));
                 }
                 finally
                 {

@@ -173,7 +173,7 @@ public sealed class EngineModeRunner : IModeRunner
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                var status = await _service!.GetStatusAsync(BenchmarkRequests.TaskId(runId, i), cancellationToken).ConfigureAwait(false);
+                var status = await StatusReads.GetAsync(_service!, BenchmarkRequests.TaskId(runId, i), cancellationToken).ConfigureAwait(false);
                 if (status is not { State: VideoTaskState.Success, CompletedAt: { } completed, Result.OperationName: { } operation })
                 {
                     return;

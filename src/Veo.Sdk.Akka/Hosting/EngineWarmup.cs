@@ -53,7 +53,20 @@ internal sealed partial class EngineWarmup
 
             if (resolver.GetService<IVideoGenerationService>() is { } service)
             {
-                await service.GetStatusAsync(VideoTaskId.New().Value, timeout.Token).ConfigureAwait(false);
+                // A cold node's first ask can outlast one read timeout (the coordinator is still being found): ask again,
+                // so that readiness means the shard region answers.
+                while (true)
+                {
+                    try
+                    {
+                        await service.GetStatusAsync(VideoTaskId.New().Value, timeout.Token).ConfigureAwait(false);
+                        break;
+                    }
+                    catch (GenerationUnavailableException unavailable) when (!timeout.IsCancellationRequested)
+                    {
+                        await Task.Delay(unavailable.RetryAfter, timeout.Token).ConfigureAwait(false);
+                    }
+                }
             }
 
             LogWarm(logger, (DateTimeOffset.UtcNow - started).TotalMilliseconds);

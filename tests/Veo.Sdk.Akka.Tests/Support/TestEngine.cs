@@ -94,9 +94,21 @@ public sealed class TestEngine : IAsyncDisposable
         var storage = settings["Storage:VideosPath"]!;
         var engine = new TestEngine(host, Path.GetDirectoryName(storage)!);
 
-        // Ready means the shard coordinator answers: ask for a task that does not exist (it stores nothing).
-        Assert.Null(await engine.Service.GetStatusAsync("warm-up-probe"));
-        return engine;
+        // Ready means the shard coordinator answers: ask for a task that does not exist (it stores nothing). A cold node
+        // on a busy machine may not answer within one read timeout; like any client, ask again after the 503.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            try
+            {
+                Assert.Null(await engine.Service.GetStatusAsync("warm-up-probe"));
+                return engine;
+            }
+            catch (GenerationUnavailableException ex) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(ex.RetryAfter);
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -153,7 +165,7 @@ public static class EngineTestExtensions
     public static async Task Eventually(Func<Task<bool>> condition, TimeSpan timeout, string because)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
+        while (!await HoldsAsync(condition))
         {
             if (DateTime.UtcNow > deadline)
             {
@@ -165,6 +177,19 @@ public static class EngineTestExtensions
     }
 
     public static string Seconds(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    // A task that cannot answer in time (a 503 to a client) has not shown the fact yet: ask again, within the deadline.
+    private static async Task<bool> HoldsAsync(Func<Task<bool>> condition)
+    {
+        try
+        {
+            return await condition();
+        }
+        catch (GenerationUnavailableException)
+        {
+            return false;
+        }
+    }
 }
 
 internal sealed class TestOutputLoggerProvider(ITestOutputHelper output) : ILoggerProvider
