@@ -151,7 +151,7 @@ public sealed class BackendSpecs : IAsyncLifetime
             ["Veo:Backend"] = "VertexAi",
             ["Veo:BaseUrl"] = _veo.BaseUrl.ToString(),
             ["Veo:CredentialsFile"] = keyFile,
-        }, unhealthyCheckAllowed: "veo-credentials");
+        }, unhealthyChecksAllowed: ["veo-credentials"]);
 
         // act
         var taskId = await service.Client.SubmitAsync(Api.SeedRequest(adId: 98));

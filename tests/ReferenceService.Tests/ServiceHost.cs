@@ -36,8 +36,8 @@ public sealed class ServiceHost : IAsyncDisposable
     /// <summary>Starts a host and waits until it reports ready.</summary>
     /// <param name="dataDirectory">Where the journal, the generation table and the videos go.</param>
     /// <param name="settings">Configuration on top of appsettings.json (same keys as environment variables with ':' ).</param>
-    /// <param name="unhealthyCheckAllowed">A readiness check that a test expects to fail (ready means every other one passes).</param>
-    public static async Task<ServiceHost> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string?> settings, string? unhealthyCheckAllowed = null)
+    /// <param name="unhealthyChecksAllowed">Readiness checks that a test expects to fail (ready means every other one passes).</param>
+    public static async Task<ServiceHost> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string?> settings, IReadOnlyCollection<string>? unhealthyChecksAllowed = null)
     {
         var factory = new Factory(dataDirectory, settings);
         try
@@ -45,7 +45,7 @@ public sealed class ServiceHost : IAsyncDisposable
             await Task.Run(factory.StartServer);
             var client = new HttpClient { BaseAddress = ListeningAddress(factory.Services), Timeout = TimeSpan.FromSeconds(120) };
             var host = new ServiceHost(factory, client);
-            await host.WaitUntilReadyAsync(unhealthyCheckAllowed);
+            await host.WaitUntilReadyAsync(unhealthyChecksAllowed);
             return host;
         }
         catch
@@ -72,7 +72,7 @@ public sealed class ServiceHost : IAsyncDisposable
         return new Uri(address);
     }
 
-    private async Task WaitUntilReadyAsync(string? unhealthyCheckAllowed)
+    private async Task WaitUntilReadyAsync(IReadOnlyCollection<string>? unhealthyChecksAllowed)
     {
         var last = "no answer";
         await Eventually.Async(
@@ -86,9 +86,9 @@ public sealed class ServiceHost : IAsyncDisposable
                     return true;
                 }
 
-                return unhealthyCheckAllowed is not null
+                return unhealthyChecksAllowed is not null
                     && System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("checks").EnumerateObject()
-                        .All(c => c.Name == unhealthyCheckAllowed || c.Value.GetProperty("status").GetString() == "Healthy");
+                        .All(c => unhealthyChecksAllowed.Contains(c.Name) || c.Value.GetProperty("status").GetString() == "Healthy");
             },
             TimeSpan.FromSeconds(90),
             () => $"the service to become ready (last answer {last})");
