@@ -86,6 +86,15 @@ public sealed class VeoClientOptions
     [Range(0, 10)]
     public int MaxRetries { get; set; } = 3;
 
+    /// <summary>
+    /// Whether a start that Veo refuses for quota (429 <c>RESOURCE_EXHAUSTED</c>: nothing was started) is retried inside
+    /// the call, after Google's retry delay (default <see langword="true"/>). A caller that queues its own work turns it
+    /// off and gets the refusal at once as a <see cref="VeoRequestFailedException"/> with <c>RetryAfter</c>: the
+    /// Veo.Sdk.Akka engine does, because it puts the task back in the queue and lowers how many it starts at once, where
+    /// a retry inside the call would keep asking blindly while holding a slot.
+    /// </summary>
+    public bool RetryStartsRefusedForQuota { get; set; } = true;
+
     /// <summary>The first delay of the exponential back-off between retries, used when Veo names no delay of its own.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);

@@ -6,7 +6,7 @@ using static Veo.Sdk.Akka.Tests.Support.EngineTestExtensions;
 
 namespace Veo.Sdk.Akka.Tests;
 
-/// <summary>Two nodes, one PostgreSQL: tasks are spread over both, and any node answers for any task (messages cross the wire).</summary>
+/// <summary>Two nodes, one PostgreSQL: tasks are spread over both, any node answers for any task (messages cross the wire), and one dispatcher holds the budget for both.</summary>
 public sealed class ClusterTests(ITestOutputHelper output)
 {
     [PostgresFact]
@@ -45,13 +45,12 @@ public sealed class ClusterTests(ITestOutputHelper output)
             Assert.Equal(VideoTaskState.Success, (await nodeB.Service.GetStatusAsync(id))!.State);
         }
 
-        // Both nodes ran generations (the shards are spread), and neither ran more than its own slots.
+        // Both nodes ran generations (the shards are spread), and together no more than the cluster's budget at once.
         var (metricsA, metricsB) = (nodeA.Metrics.GetSnapshot(), nodeB.Metrics.GetSnapshot());
         output.WriteLine($"node A ran {metricsA.Succeeded}, node B ran {metricsB.Succeeded}; max_active {simulator.GetStats().MaxActive}");
         Assert.Equal(8, metricsA.Succeeded + metricsB.Succeeded);
         Assert.True(metricsA.Succeeded > 0 && metricsB.Succeeded > 0, "all tasks landed on one node");
-        Assert.True(metricsA.MaxRunning <= 2 && metricsB.MaxRunning <= 2);
-        Assert.True(simulator.GetStats().MaxActive <= 4);
+        Assert.InRange(simulator.GetStats().MaxActive, 1, 2);
         Assert.Equal(8, simulator.GetStats().OperationsStarted);
         Assert.Equal(CancelOutcome.AlreadyEnded, await nodeB.Service.CancelAsync(ids[0]));
         Assert.Null(await nodeA.Service.GetStatusAsync("nobody-here"));

@@ -73,4 +73,37 @@ public sealed class ConcurrencyTests(ITestOutputHelper output)
         // The engine backed off (lowered how many it starts at once) instead of retrying at full concurrency.
         Assert.True(metrics.QuotaBackoffs >= 1, "the engine never lowered its concurrency");
     }
+
+    [Fact]
+    public async Task A_quota_smaller_than_the_budget_is_learned_from_the_refusals_instead_of_being_asked_again_blindly()
+    {
+        // Veo runs 3 at once for this project; the engine may run 8. Each refusal lowers the budget to what Veo was running.
+        const int N = 12;
+        var latency = TimeSpan.FromSeconds(2);
+        using var folder = new TempFolder();
+        await using var simulator = await VeoSimulator.StartAsync(new VeoSimulatorOptions { Latency = latency, MaxConcurrentOperations = 3 });
+        var settings = TestEngine.Settings(simulator.BaseUrl, folder.Path);
+        settings["Generation:MaxConcurrency"] = "8";
+        settings["Generation:QuotaRecoveryIntervalSeconds"] = "10";   // the default: no probe upwards within this run
+        await using var engine = await TestEngine.StartAsync(settings, output);
+
+        var clock = Stopwatch.StartNew();
+        var ids = await Task.WhenAll(Enumerable.Range(0, N).Select(async i => (await engine.Service.SubmitAsync(Request($"quota {i}"))).TaskId));
+        var finals = await Task.WhenAll(ids.Select(id => engine.Service.FinalStatusAsync(id, TimeSpan.FromSeconds(90))));
+        clock.Stop();
+
+        Assert.All(finals, f => Assert.Equal(VideoTaskState.Success, f.State));
+        var stats = simulator.GetStats();
+        var metrics = engine.Metrics.GetSnapshot();
+        var ideal = latency * Math.Ceiling(N / 3.0);
+        output.WriteLine($"makespan {clock.Elapsed.TotalSeconds:0.00} s, ideal {ideal.TotalSeconds:0} s ({clock.Elapsed / ideal:0.00}x); refused starts {stats.RejectedStarts}, budget lowered {metrics.QuotaBackoffs} times, limit now {metrics.ConcurrencyLimit}, most at Veo {stats.MaxActive}");
+        Assert.Equal(N, stats.OperationsStarted);
+        Assert.True(stats.RejectedStarts > 0, "the quota was never hit");
+
+        // Every refusal taught the budget something: none was a blind repeat (the client does not retry a refused start
+        // inside the call for the engine, and the engine does not start more than Veo ran when it said no).
+        Assert.InRange(stats.RejectedStarts, 1, metrics.QuotaBackoffs + 1);
+        Assert.Equal(3, metrics.ConcurrencyLimit);
+        Assert.InRange(stats.MaxActive, 1, 3);
+    }
 }

@@ -14,7 +14,7 @@ public sealed class DispatcherProtocolTests(ITestOutputHelper output) : global::
     private static readonly DateTimeOffset T0 = DateTimeOffset.UtcNow;
     private readonly VeoGenerationMetrics _metrics = new();
 
-    private IActorRef Dispatcher(int capacity = 2, int maxQueue = 10, double recoverySeconds = 60, double recoveryHoldSeconds = 0.3)
+    private IActorRef Dispatcher(int capacity = 2, int maxQueue = 10, double recoverySeconds = 60, double recoveryHoldSeconds = 0.3, double startCallTimeoutSeconds = 120)
     {
         var settings = EngineSettings.From(new VeoGenerationOptions
         {
@@ -23,6 +23,7 @@ public sealed class DispatcherProtocolTests(ITestOutputHelper output) : global::
             QuotaRecoveryIntervalSeconds = recoverySeconds,
             ExpectedGenerationSeconds = 42,
             RecoveryHoldSeconds = recoveryHoldSeconds,
+            StartCallTimeoutSeconds = startCallTimeoutSeconds,
         });
         var dispatcher = Props.Create(() => new GenerationDispatcher(settings, _metrics, TimeProvider.System));
         return Sys.ActorOf(Props.Create(() => new GenerationDispatcherGuardian(dispatcher)));   // the front door tasks use
@@ -101,12 +102,11 @@ public sealed class DispatcherProtocolTests(ITestOutputHelper output) : global::
             probe.ExpectMsg<SlotQueued>();
         }
 
-        dispatcher.Tell(new GetQueueInfo("high", "veo", TestActor));
+        dispatcher.Tell(new GetQueueInfo("high", "veo"));
         var info = ExpectMsg<QueueInfo>();
         Assert.Equal(1, info.Position);
         Assert.Equal(4, info.QueueLength);
-        Assert.Equal(TestActor, info.Correlation);
-        dispatcher.Tell(new GetQueueInfo("low", "veo", null));
+        dispatcher.Tell(new GetQueueInfo("low", "veo"));
         Assert.Equal(4, ExpectMsg<QueueInfo>().Position);
 
         var current = "holder";
@@ -148,7 +148,7 @@ public sealed class DispatcherProtocolTests(ITestOutputHelper output) : global::
     }
 
     [Fact]
-    public void A_task_that_stops_gives_back_its_slot_and_its_place()
+    public void A_waiting_task_that_stops_gives_back_its_place_and_a_holder_keeps_its_slot_until_it_comes_back()
     {
         var dispatcher = Dispatcher(capacity: 1);
         var (a, b, c) = (CreateTestProbe(), CreateTestProbe(), CreateTestProbe());
@@ -161,8 +161,35 @@ public sealed class DispatcherProtocolTests(ITestOutputHelper output) : global::
         c.ExpectMsg<SlotQueued>();
 
         Sys.Stop(b.Ref);   // waiting task gone: its place is dropped
-        Sys.Stop(a.Ref);   // holding task gone: its slot goes to the next waiting one
+        Sys.Stop(a.Ref);   // holding task gone (its node lost, its shard moving): its generation may still run at Veo
+        c.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        dispatcher.Tell(GetState.Instance);
+        var state = ExpectMsg<State>();
+        Assert.Equal((1, 1, 1), (state.InUse, state.Parked, state.Waiting));
+
+        // The task comes back elsewhere, still generating: the same slot is its own again; once it is done, c gets it.
+        var aAgain = CreateTestProbe();
+        aAgain.Send(dispatcher, new ReclaimSlot("a", "veo"));
+        aAgain.ExpectMsg<SlotReclaimed>();
+        c.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        aAgain.Send(dispatcher, new ReleaseSlot("a"));
         c.ExpectMsg<SlotGranted>();
+    }
+
+    [Fact]
+    public void A_parked_slot_is_freed_once_the_longest_start_call_has_passed_without_its_task_coming_back()
+    {
+        var dispatcher = Dispatcher(capacity: 1, startCallTimeoutSeconds: 1);
+        var (a, c) = (CreateTestProbe(), CreateTestProbe());
+        a.Send(dispatcher, Ask("a"));
+        a.ExpectMsg<SlotQueued>();
+        a.ExpectMsg<SlotGranted>();
+        c.Send(dispatcher, Ask("c", offsetMs: 2));
+        c.ExpectMsg<SlotQueued>();
+
+        Sys.Stop(a.Ref);
+        c.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+        c.ExpectMsg<SlotGranted>(TimeSpan.FromSeconds(3));
     }
 
     [Fact]
@@ -203,7 +230,7 @@ public sealed class DispatcherProtocolTests(ITestOutputHelper output) : global::
     }
 
     [Fact]
-    public void A_quota_refusal_requeues_the_task_until_its_retry_time_and_lowers_then_restores_the_limit()
+    public void A_quota_refusal_requeues_the_task_until_its_retry_time_and_lowers_the_limit_to_what_still_runs_then_restores_it()
     {
         var dispatcher = Dispatcher(capacity: 4, recoverySeconds: 0.3);
         var probes = Enumerable.Range(0, 4).Select(_ => CreateTestProbe()).ToArray();
@@ -215,16 +242,16 @@ public sealed class DispatcherProtocolTests(ITestOutputHelper output) : global::
         }
 
         var retryAt = DateTimeOffset.UtcNow.AddMilliseconds(300);
-        probes[3].Send(dispatcher, new QuotaExceeded("t3", TaskPriority.Normal, T0.AddMilliseconds(3), retryAt, TimeSpan.FromMilliseconds(300)));
+        probes[3].Send(dispatcher, new QuotaExceeded("t3", TaskPriority.Normal, T0.AddMilliseconds(3), retryAt, "veo"));
+        Assert.Equal(1, probes[3].ExpectMsg<SlotQueued>().Position);
         dispatcher.Tell(GetState.Instance);
         var lowered = ExpectMsg<State>();
-        Assert.Equal(2, lowered.Limit);
+        Assert.Equal(3, lowered.Limit);   // Veo ran three for us when it refused the fourth
         Assert.Equal(3, lowered.InUse);
         Assert.Equal(1, lowered.Waiting);
 
-        // Two finish: one slot is free under the lowered limit, and t3 gets it once its retry time has come.
+        // One finishes: its slot is free under the lowered limit, and t3 gets it once its retry time has come.
         probes[0].Send(dispatcher, new ReleaseSlot("t0"));
-        probes[1].Send(dispatcher, new ReleaseSlot("t1"));
         probes[3].ExpectMsg<SlotGranted>(TimeSpan.FromSeconds(3));
         Assert.True(DateTimeOffset.UtcNow >= retryAt.AddMilliseconds(-20), "granted before the retry time");
 

@@ -85,6 +85,34 @@ public sealed class SerializerTests : global::Akka.TestKit.Xunit2.TestKit
         { VideoTaskSerializer.CancelReplyManifest, new VideoTaskReplies.CancelReply(Id, CancelOutcome.RevokedWhileRunning) },
     };
 
+    public static TheoryData<string, object> DispatcherMessages()
+    {
+        var expected = new ExpectedDuration(TimeSpan.FromSeconds(61.5), true, TimeSpan.FromSeconds(40));
+        return new()
+        {
+            { VideoTaskSerializer.RequestSlotManifest, new DispatcherProtocol.RequestSlot(Id.Value, TaskPriority.Low, At, At.AddSeconds(5), VeoModels.Veo31FastVertex, true, true) },
+            { VideoTaskSerializer.RequestSlotManifest, new DispatcherProtocol.RequestSlot(Id.Value, TaskPriority.High, At, null, "m", false) },
+            { VideoTaskSerializer.SlotQueuedManifest, new DispatcherProtocol.SlotQueued(Id.Value, 17, 40, 8, expected) },
+            { VideoTaskSerializer.SlotQueuedManifest, new DispatcherProtocol.SlotQueued(Id.Value, null, 0, 1, new ExpectedDuration(TimeSpan.FromSeconds(1), false)) },
+            { VideoTaskSerializer.QueueIsFullManifest, new DispatcherProtocol.QueueIsFull(Id.Value, 10_000, TimeSpan.FromSeconds(2.5)) },
+            { VideoTaskSerializer.SlotGrantedManifest, new DispatcherProtocol.SlotGranted(Id.Value, expected) },
+            { VideoTaskSerializer.ReclaimSlotManifest, new DispatcherProtocol.ReclaimSlot(Id.Value, "m") },
+            { VideoTaskSerializer.SlotReclaimedManifest, new DispatcherProtocol.SlotReclaimed(Id.Value, expected) },
+            { VideoTaskSerializer.ReleaseSlotManifest, new DispatcherProtocol.ReleaseSlot(Id.Value) },
+            { VideoTaskSerializer.QuotaExceededManifest, new DispatcherProtocol.QuotaExceeded(Id.Value, TaskPriority.Normal, At, At.AddSeconds(7), "m") },
+            { VideoTaskSerializer.GenerationObservedManifest, new DispatcherProtocol.GenerationObserved("m", TimeSpan.FromMilliseconds(12_345)) },
+            { VideoTaskSerializer.GetQueueInfoManifest, new DispatcherProtocol.GetQueueInfo(Id.Value, "m") },
+            { VideoTaskSerializer.QueueInfoManifest, new DispatcherProtocol.QueueInfo(Id.Value, 3, 9, 2, expected) },
+            { VideoTaskSerializer.GetDispatcherStateManifest, DispatcherProtocol.GetState.Instance },
+            { VideoTaskSerializer.DispatcherStateManifest, new DispatcherProtocol.State(8, 3, 4, 100, 8, 5, ["a", "b", "c", "d"], 1) },
+        };
+    }
+
+    /// <summary>The dispatcher is a cluster singleton: what tasks and it say to each other crosses nodes.</summary>
+    [Theory]
+    [MemberData(nameof(DispatcherMessages))]
+    public void Dispatcher_messages_round_trip(string manifest, object message) => AssertRoundTrip(manifest, message);
+
     [Theory]
     [MemberData(nameof(Events))]
     public void Events_round_trip(string manifest, object message) => AssertRoundTrip(manifest, message);

@@ -63,7 +63,7 @@ public sealed class SlotBookTests
     }
 
     [Fact]
-    public void A_quota_refusal_halves_the_limit_once_per_burst_and_it_recovers_one_step_per_interval()
+    public void Quota_refusals_lower_the_limit_to_the_slots_still_held_and_it_recovers_one_step_per_interval()
     {
         var book = new SlotBook(capacity: 8, maxQueueLength: 100, recoveryInterval: TimeSpan.FromSeconds(10));
         for (var i = 0; i < 8; i++)
@@ -71,39 +71,93 @@ public sealed class SlotBookTests
             book.Request($"t{i}", TaskPriority.Normal, T0.AddMilliseconds(i), null, true);
         }
 
+        // Eight starts went out at once; Veo takes three and refuses five, each refusal teaching what is left.
         Assert.Equal(8, book.Grant(T0).Count);
         var retryAt = T0.AddSeconds(1);
-        book.QuotaExceeded("t7", TaskPriority.Normal, T0.AddMilliseconds(7), retryAt, T0, cooldown: TimeSpan.FromSeconds(1));
-        Assert.Equal(4, book.Limit);
-        book.QuotaExceeded("t6", TaskPriority.Normal, T0.AddMilliseconds(6), retryAt, T0.AddMilliseconds(10), cooldown: TimeSpan.FromSeconds(1));
-        Assert.Equal(4, book.Limit);   // the same burst
-        Assert.Equal(1, book.QuotaDecreases);
-        Assert.Equal(6, book.InUse);
-        Assert.Equal(1, book.PositionOf("t6"));
-
-        // Deferred tasks wait for their retry time; the lowered limit holds back the rest.
-        Assert.Empty(book.Grant(retryAt));
-        Assert.Null(book.NextEligibleAt(T0));
-        for (var i = 0; i < 4; i++)
+        Assert.True(book.QuotaExceeded("t7", TaskPriority.Normal, T0.AddMilliseconds(7), retryAt, T0));
+        Assert.Equal(7, book.Limit);
+        for (var i = 6; i >= 3; i--)
         {
-            book.Release($"t{i}");
+            Assert.True(book.QuotaExceeded($"t{i}", TaskPriority.Normal, T0.AddMilliseconds(i), retryAt, T0.AddMilliseconds(10)));
         }
 
+        Assert.Equal(3, book.Limit);
+        Assert.Equal(5, book.QuotaDecreases);
+        Assert.Equal(3, book.InUse);
+        Assert.Equal(1, book.PositionOf("t3"));
+
+        // Nothing more starts until one of the three is done, and a deferred task not before its retry time.
+        Assert.Empty(book.Grant(retryAt));
+        book.Release("t0");
         Assert.Equal(retryAt, book.NextEligibleAt(T0));
         Assert.Empty(book.Grant(T0));
-        Assert.Equal(["t6", "t7"], book.Grant(retryAt));
+        Assert.Equal(["t3"], book.Grant(retryAt));
+
+        // Refused again with two running (the quota is shared with someone else now): the limit follows it down, and the
+        // recovery clock restarts from this refusal.
+        Assert.True(book.QuotaExceeded("t3", TaskPriority.Normal, T0.AddMilliseconds(3), retryAt.AddSeconds(1), T0.AddSeconds(2)));
+        Assert.Equal(2, book.InUse);
+        Assert.Equal(2, book.Limit);
+        Assert.Equal(6, book.QuotaDecreases);
+        Assert.Equal(T0.AddSeconds(12), book.NextRecoveryAt);
 
         Assert.False(book.Recover(T0.AddSeconds(5)));
-        Assert.Equal(T0.AddSeconds(10), book.NextRecoveryAt);
-        Assert.True(book.Recover(T0.AddSeconds(10)));
-        Assert.Equal(5, book.Limit);
+        Assert.True(book.Recover(T0.AddSeconds(12)));
+        Assert.Equal(3, book.Limit);
         Assert.False(book.Recover(T0.AddSeconds(15)));
-        Assert.True(book.Recover(T0.AddSeconds(20)));
-        Assert.True(book.Recover(T0.AddSeconds(30)));
-        Assert.True(book.Recover(T0.AddSeconds(40)));
+        for (var step = 2; step <= 6; step++)
+        {
+            Assert.True(book.Recover(T0.AddSeconds(2 + (10 * step))));
+        }
+
         Assert.Equal(8, book.Limit);
         Assert.Null(book.NextRecoveryAt);
         Assert.False(book.Recover(T0.AddSeconds(100)));
+    }
+
+    [Fact]
+    public void A_parked_slot_stays_counted_until_its_task_comes_back_or_the_grace_passes()
+    {
+        var book = new SlotBook(capacity: 2, maxQueueLength: 10, recoveryInterval: TimeSpan.FromSeconds(10));
+        foreach (var id in new[] { "lost1", "lost2", "waiting" })
+        {
+            book.Request(id, TaskPriority.Normal, T0, null, true);
+        }
+
+        Assert.Equal(["lost1", "lost2"], book.Grant(T0));
+        Assert.True(book.Park("lost1", T0.AddSeconds(60)));
+        Assert.True(book.Park("lost2", T0.AddSeconds(30)));
+        Assert.False(book.Park("waiting", T0.AddSeconds(30)));   // only a holder's slot can be parked
+        Assert.Equal(2, book.Parked);
+        Assert.Empty(book.Grant(T0.AddSeconds(1)));              // still generating at Veo, as far as anyone knows
+        Assert.Equal(T0.AddSeconds(30), book.NextParkExpiry);
+
+        // lost1 comes back on another node, found generating: its slot is the same one, nothing else is granted.
+        book.Reclaim("lost1");
+        Assert.Equal(1, book.Parked);
+        Assert.Equal(2, book.InUse);
+
+        // lost2 never comes back: its slot is freed when the grace passes.
+        Assert.Empty(book.ReleaseExpiredParked(T0.AddSeconds(29)));
+        Assert.Equal(["lost2"], book.ReleaseExpiredParked(T0.AddSeconds(30)));
+        Assert.Equal(0, book.Parked);
+        Assert.Null(book.NextParkExpiry);
+        Assert.Equal(["waiting"], book.Grant(T0.AddSeconds(30)));
+    }
+
+    [Fact]
+    public void A_parked_slot_is_adopted_by_its_task_asking_again()
+    {
+        var book = new SlotBook(capacity: 1, maxQueueLength: 10, recoveryInterval: TimeSpan.FromSeconds(10));
+        book.Request("a", TaskPriority.Normal, T0, null, true);
+        book.Grant(T0);
+        book.Park("a", T0.AddSeconds(10));
+
+        // Recovered before its start intent was journaled: it asks for a slot and is told it holds one already.
+        Assert.Equal(SlotRequestOutcome.AlreadyHolding, book.Request("a", TaskPriority.Normal, T0, null, false));
+        Assert.Equal(0, book.Parked);
+        Assert.Empty(book.ReleaseExpiredParked(T0.AddSeconds(11)));
+        Assert.True(book.IsHolding("a"));
     }
 
     [Fact]
@@ -112,10 +166,10 @@ public sealed class SlotBookTests
         var book = new SlotBook(capacity: 2, maxQueueLength: 10, recoveryInterval: TimeSpan.FromSeconds(1));
         book.Request("a", TaskPriority.Normal, T0, null, true);
         book.Grant(T0);
-        book.QuotaExceeded("a", TaskPriority.Normal, T0, T0.AddSeconds(1), T0, TimeSpan.Zero);
+        book.QuotaExceeded("a", TaskPriority.Normal, T0, T0.AddSeconds(1), T0);
         Assert.Equal(1, book.Limit);
         book.Grant(T0.AddSeconds(1));
-        book.QuotaExceeded("a", TaskPriority.Normal, T0, T0.AddSeconds(2), T0.AddSeconds(1), TimeSpan.Zero);
+        book.QuotaExceeded("a", TaskPriority.Normal, T0, T0.AddSeconds(2), T0.AddSeconds(1));
         Assert.Equal(1, book.Limit);
         Assert.Equal(["a"], book.Grant(T0.AddSeconds(2)));
     }
@@ -160,7 +214,7 @@ public sealed class SlotBookTests
         book.Request("urgent", TaskPriority.High, T0.AddSeconds(30), null, true);
 
         // Refused for quota: back into the normal lane at its old submission time, ahead of the later submits.
-        book.QuotaExceeded("run1", TaskPriority.Normal, T0.AddSeconds(1), T0.AddSeconds(5), T0, TimeSpan.FromSeconds(1));
+        book.QuotaExceeded("run1", TaskPriority.Normal, T0.AddSeconds(1), T0.AddSeconds(5), T0);
         Assert.Equal(2, book.PositionOf("run1"));
         Assert.Equal(3, book.PositionOf("wait0"));
         Assert.Equal(6, book.PositionOf("wait3"));

@@ -91,7 +91,7 @@ public sealed class VideoTaskActorProtocolTests(ITestOutputHelper output) : IAsy
         task.Tell(new SlotGranted(id, Expected), _dispatcher.Ref);
         var quota = await _dispatcher.ExpectMsgAsync<QuotaExceeded>(Long);
         Assert.Equal(id, quota.TaskId);
-        Assert.Equal(TimeSpan.FromMilliseconds(200), quota.RetryDelay);   // Google's RetryInfo, not the default delay
+        Assert.InRange(quota.RetryAt - DateTimeOffset.UtcNow, TimeSpan.FromMilliseconds(-500), TimeSpan.FromMilliseconds(200));   // Google's RetryInfo (200 ms), not the default 5 s
         Assert.Equal(1, _simulator.GetStats().RejectedStarts);
 
         // The dispatcher queued it again in its old place; the next grant is a second attempt that Veo accepts.

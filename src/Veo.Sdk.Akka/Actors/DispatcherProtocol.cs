@@ -3,9 +3,12 @@ using Veo.Sdk.Akka.Generation;
 
 namespace Veo.Sdk.Akka.Actors;
 
+/// <summary>A message between a task and the <see cref="GenerationDispatcher"/>; it crosses nodes when they are apart (the engine's serializer writes it).</summary>
+internal interface IDispatcherMessage;
+
 /// <summary>
-/// Messages between tasks and their node's <see cref="GenerationDispatcher"/>. Both live on the same node (a task asks
-/// the dispatcher of the node it runs on), so none of these is ever serialized.
+/// Messages between tasks and the cluster's <see cref="GenerationDispatcher"/> (a singleton: a task and the dispatcher are
+/// often on different nodes). Replies come from the dispatcher itself, so a task may watch their sender.
 /// </summary>
 internal static class DispatcherProtocol
 {
@@ -14,41 +17,43 @@ internal static class DispatcherProtocol
     /// slot is free. <paramref name="Recovered"/> marks a task brought back by a restart or a rebalance.
     /// </summary>
     public sealed record RequestSlot(string TaskId, TaskPriority Priority, DateTimeOffset SubmittedAt, DateTimeOffset? NotBefore, string Model, bool EnforceQueueLimit, bool Recovered = false)
-        : INoSerializationVerificationNeeded;
+        : IDispatcherMessage;
 
-    public sealed record SlotQueued(string TaskId, int? Position, int QueueLength, int Concurrency, ExpectedDuration Expected) : INoSerializationVerificationNeeded;
+    public sealed record SlotQueued(string TaskId, int? Position, int QueueLength, int Concurrency, ExpectedDuration Expected) : IDispatcherMessage;
 
-    public sealed record QueueIsFull(string TaskId, int MaxQueueLength, TimeSpan RetryAfter) : INoSerializationVerificationNeeded;
+    public sealed record QueueIsFull(string TaskId, int MaxQueueLength, TimeSpan RetryAfter) : IDispatcherMessage;
 
     /// <summary>A slot is yours: start the generation. Return it with <see cref="ReleaseSlot"/> when Veo is done (or if you no longer need it).</summary>
-    public sealed record SlotGranted(string TaskId, ExpectedDuration Expected) : INoSerializationVerificationNeeded;
+    public sealed record SlotGranted(string TaskId, ExpectedDuration Expected) : IDispatcherMessage;
 
-    /// <summary>Recovery found me generating at Veo: count me as holding a slot. Answered with <see cref="SlotReclaimed"/>.</summary>
-    public sealed record ReclaimSlot(string TaskId, string Model) : INoSerializationVerificationNeeded;
+    /// <summary>
+    /// I am generating at Veo (found by recovery) or hold a slot that a previous dispatcher granted: count me as holding
+    /// one. Answered with <see cref="SlotReclaimed"/>.
+    /// </summary>
+    public sealed record ReclaimSlot(string TaskId, string Model) : IDispatcherMessage;
 
-    public sealed record SlotReclaimed(string TaskId, ExpectedDuration Expected) : INoSerializationVerificationNeeded;
+    public sealed record SlotReclaimed(string TaskId, ExpectedDuration Expected) : IDispatcherMessage;
 
     /// <summary>I no longer hold or want a slot.</summary>
-    public sealed record ReleaseSlot(string TaskId) : INoSerializationVerificationNeeded;
+    public sealed record ReleaseSlot(string TaskId) : IDispatcherMessage;
 
-    /// <summary>Veo refused my start for quota: free my slot, queue me again (same place) until <paramref name="RetryAt"/>, and start fewer at once for a while.</summary>
-    public sealed record QuotaExceeded(string TaskId, TaskPriority Priority, DateTimeOffset SubmittedAt, DateTimeOffset RetryAt, TimeSpan RetryDelay)
-        : INoSerializationVerificationNeeded;
+    /// <summary>Veo refused my start for quota: free my slot, queue me again (same place) until <paramref name="RetryAt"/>, and start no more at once than Veo was running when it refused. Answered with <see cref="SlotQueued"/>.</summary>
+    public sealed record QuotaExceeded(string TaskId, TaskPriority Priority, DateTimeOffset SubmittedAt, DateTimeOffset RetryAt, string Model)
+        : IDispatcherMessage;
 
     /// <summary>A generation of this model took this long at Veo.</summary>
-    public sealed record GenerationObserved(string Model, TimeSpan Duration) : INoSerializationVerificationNeeded;
+    public sealed record GenerationObserved(string Model, TimeSpan Duration) : IDispatcherMessage;
 
-    /// <summary>Where am I in the queue? Answered with <see cref="QueueInfo"/> carrying <paramref name="Correlation"/> back.</summary>
-    public sealed record GetQueueInfo(string TaskId, string Model, IActorRef? Correlation) : INoSerializationVerificationNeeded;
+    /// <summary>Where am I in the queue? Answered with <see cref="QueueInfo"/>.</summary>
+    public sealed record GetQueueInfo(string TaskId, string Model) : IDispatcherMessage;
 
-    public sealed record QueueInfo(string TaskId, int? Position, int QueueLength, int Concurrency, ExpectedDuration Expected, IActorRef? Correlation)
-        : INoSerializationVerificationNeeded;
+    public sealed record QueueInfo(string TaskId, int? Position, int QueueLength, int Concurrency, ExpectedDuration Expected) : IDispatcherMessage;
 
-    public sealed record GetState : INoSerializationVerificationNeeded
+    public sealed record GetState : IDispatcherMessage
     {
         public static readonly GetState Instance = new();
     }
 
-    public sealed record State(int Capacity, int Limit, int InUse, int Waiting, int MaxInUse, long QuotaDecreases, IReadOnlyList<string> Holders)
-        : INoSerializationVerificationNeeded;
+    public sealed record State(int Capacity, int Limit, int InUse, int Waiting, int MaxInUse, long QuotaDecreases, IReadOnlyList<string> Holders, int Parked = 0)
+        : IDispatcherMessage;
 }

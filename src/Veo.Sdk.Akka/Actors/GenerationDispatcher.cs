@@ -7,11 +7,20 @@ using static Veo.Sdk.Akka.Actors.DispatcherProtocol;
 namespace Veo.Sdk.Akka.Actors;
 
 /// <summary>
-/// Owns this node's generation slots (<c>Generation:MaxConcurrency</c>) and the queue of tasks waiting for one. Work is
-/// pulled: a task asks once, waits in order (priority lane, then submission time), and is granted exactly one slot when
-/// one is free — nothing piles up in a worker's mailbox (Celery's prefetch=1). Slots change hands in memory, never behind
-/// a journal write. It also keeps the recent generation durations per model that estimates and polling use.
+/// Owns the cluster's generation slots (<c>Generation:MaxConcurrency</c>: generations at Veo at once, across every node,
+/// since Google's quota is per project) and the queue of tasks waiting for one. It runs as a cluster singleton on the
+/// oldest node; tasks on every node reach it through a proxy. Work is pulled: a task asks once, waits in order (priority
+/// lane, then submission time), and is granted exactly one slot when one is free — nothing piles up in a worker's mailbox
+/// (Celery's prefetch=1). Slots change hands in memory, never behind a journal write. It also keeps the recent generation
+/// durations per model that estimates and polling use.
 /// </summary>
+/// <remarks>
+/// The book is rebuilt from the tasks, never stored: a task watches the dispatcher that answered it and, when that one is
+/// gone (its node was lost or left), tells the next one what it holds or waits for. A holder whose actor stops without
+/// giving its slot back keeps it counted (<see cref="SlotBook.Park"/>) until the task comes back elsewhere, since its
+/// generation may still run at Veo; a new dispatcher that takes over a running cluster grants nothing until the tasks
+/// have had time to come back.
+/// </remarks>
 internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
 {
     private const string WakeTimer = "wake";
@@ -24,16 +33,21 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, string> _byRef = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly TimeSpan _recoveryHold;
+    private readonly TimeSpan _parkedSlotGrace;
     private DateTimeOffset? _wakeAt;
     private DateTimeOffset _holdStartedAt = DateTimeOffset.MinValue;
     private DateTimeOffset _holdUntil = DateTimeOffset.MinValue;
 
-    public GenerationDispatcher(EngineSettings settings, VeoGenerationMetrics metrics, TimeProvider clock)
+    private readonly NodeUptime? _uptime;
+
+    public GenerationDispatcher(EngineSettings settings, VeoGenerationMetrics metrics, TimeProvider clock, NodeUptime? uptime = null)
     {
+        _uptime = uptime;
         ArgumentNullException.ThrowIfNull(settings);
         _book = new SlotBook(settings.MaxConcurrency, settings.MaxQueueLength, settings.QuotaRecoveryInterval);
         _durations = new DurationWindow(settings.DefaultExpectedDuration);
         _recoveryHold = settings.RecoveryHold;
+        _parkedSlotGrace = settings.StartCallTimeout;
         _metrics = metrics;
         _clock = clock;
 
@@ -42,8 +56,8 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
         Receive<ReleaseSlot>(r => Forget(r.TaskId));
         Receive<QuotaExceeded>(OnQuotaExceeded);
         Receive<GenerationObserved>(g => _durations.Observe(g.Model, g.Duration));
-        Receive<GetQueueInfo>(q => Sender.Tell(new QueueInfo(q.TaskId, _book.PositionOf(q.TaskId), _book.Waiting, _book.Limit, _durations.Expected(q.Model), q.Correlation)));
-        Receive<GetState>(_ => Sender.Tell(new State(_book.Capacity, _book.Limit, _book.InUse, _book.Waiting, _book.MaxInUse, _book.QuotaDecreases, [.. _book.Holders])));
+        Receive<GetQueueInfo>(q => Sender.Tell(new QueueInfo(q.TaskId, _book.PositionOf(q.TaskId), _book.Waiting, _book.Limit, _durations.Expected(q.Model))));
+        Receive<GetState>(_ => Sender.Tell(new State(_book.Capacity, _book.Limit, _book.InUse, _book.Waiting, _book.MaxInUse, _book.QuotaDecreases, [.. _book.Holders], _book.Parked)));
         Receive<Wake>(_ =>
         {
             _wakeAt = null;
@@ -52,13 +66,32 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
                 _log.Info("Veo quota back-off easing: {Limit} of {Capacity} generations may start at once", _book.Limit, _book.Capacity);
             }
 
+            foreach (var taskId in _book.ReleaseExpiredParked(Now))
+            {
+                _log.Warning("Task {TaskId} held a slot when its actor stopped and has not come back within {GraceSeconds} s; its slot is free again", taskId, _parkedSlotGrace.TotalSeconds);
+            }
+
             GrantFreeSlots();
         });
 
-        // A task that stops while waiting or holding a slot (crash, passivation, node shutdown) gives its place back.
+        // A task that stops while waiting gives its place back (it asks again, in its old place, when it comes back). One
+        // that stops holding a slot without giving it back may still be generating at Veo — its node was lost, its shard
+        // is moving — so the slot stays counted until the task comes back or the longest a start call can take has passed.
         Receive<Terminated>(t =>
         {
-            if (_byRef.TryGetValue(t.ActorRef, out var taskId))
+            if (!_byRef.TryGetValue(t.ActorRef, out var taskId))
+            {
+                return;
+            }
+
+            if (_book.IsHolding(taskId))
+            {
+                Untrack(taskId);
+                _book.Park(taskId, Now + _parkedSlotGrace);
+                ScheduleWake(Now);
+                Publish();
+            }
+            else
             {
                 Forget(taskId);
             }
@@ -66,6 +99,18 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart()
+    {
+        // Taking over from a dispatcher on a node that left or was lost: the tasks that held slots there tell this one so
+        // as they notice (at once for live tasks, after recovery on another node for the lost node's), and until they have,
+        // a grant could put more generations at Veo than the budget.
+        if (_uptime?.UpLongerThanThreshold(DateTimeOffset.UtcNow) == true)
+        {
+            _log.Info("Generation dispatcher taking over a running cluster: grants wait up to {HoldSeconds} s for tasks to report their slots", (_recoveryHold * 4).TotalSeconds);
+            HoldForRecovery(takeover: true);
+        }
+    }
 
     private DateTimeOffset Now => _clock.GetUtcNow();
 
@@ -108,28 +153,33 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
 
     private void OnQuotaExceeded(QuotaExceeded quota)
     {
-        var before = _book.Limit;
-        _book.QuotaExceeded(quota.TaskId, quota.Priority, quota.SubmittedAt, quota.RetryAt, Now, quota.RetryDelay);
-        if (_book.Limit < before)
+        if (_book.QuotaExceeded(quota.TaskId, quota.Priority, quota.SubmittedAt, quota.RetryAt, Now))
         {
             _metrics.QuotaBackedOff();
-            _log.Warning("Veo refused a start for quota; {Limit} of {Capacity} generations may start at once for a while", _book.Limit, _book.Capacity);
+            _log.Warning("Veo refused a start for quota with {InUse} generations running or starting; {Limit} of {Capacity} may start at once for a while", _book.InUse, _book.Limit, _book.Capacity);
         }
+
+        Track(quota.TaskId, quota.Model, Sender);
+        Sender.Tell(new SlotQueued(quota.TaskId, _book.PositionOf(quota.TaskId), _book.Waiting, _book.Limit, _durations.Expected(quota.Model)));
 
         GrantFreeSlots();
     }
 
     private void Forget(string taskId)
     {
+        Untrack(taskId);
+        if (_book.Release(taskId))
+        {
+            GrantFreeSlots();
+        }
+    }
+
+    private void Untrack(string taskId)
+    {
         if (_members.Remove(taskId, out var member))
         {
             _byRef.Remove(member.Ref);
             Context.Unwatch(member.Ref);
-        }
-
-        if (_book.Release(taskId))
-        {
-            GrantFreeSlots();
         }
     }
 
@@ -156,7 +206,8 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
     /// ones still generating at Veo have reclaimed theirs, or more than the capacity would run at Veo. So while recovered
     /// tasks keep arriving, grants pause: until a short quiet spell, and never longer than four spells in all.
     /// </summary>
-    private void HoldForRecovery()
+    /// <remarks>A takeover holds for the whole four spells at once: the lost node's tasks come back only after their shards have moved.</remarks>
+    private void HoldForRecovery(bool takeover = false)
     {
         if (_recoveryHold <= TimeSpan.Zero)
         {
@@ -170,7 +221,7 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
         }
 
         var cap = _holdStartedAt + _recoveryHold * 4;
-        var until = now + _recoveryHold;
+        var until = takeover ? cap : now + _recoveryHold;
         _holdUntil = until < cap ? until : cap;
     }
 
@@ -210,10 +261,10 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
         Publish();
     }
 
-    /// <summary>Wakes up for the next quota retry time or limit recovery step, whichever comes first.</summary>
+    /// <summary>Wakes up for the next quota retry time, limit recovery step or parked slot expiry, whichever comes first.</summary>
     private void ScheduleWake(DateTimeOffset now)
     {
-        var next = Earliest(_book.NextEligibleAt(now), _book.NextRecoveryAt);
+        var next = Earliest(Earliest(_book.NextEligibleAt(now), _book.NextRecoveryAt), _book.NextParkExpiry);
         if (next is null)
         {
             return;

@@ -11,8 +11,10 @@ internal enum SlotRequestOutcome
 /// <summary>
 /// The bookkeeping behind a node's bounded parallelism, free of actors so it can be tested alone: who holds one of the
 /// slots, who waits (priority lane first, then submission time, then id — all from the journal, so the order survives
-/// restarts), and how many slots may be used right now (lowered multiplicatively when Veo reports its quota exhausted,
-/// raised by one per recovery interval after that: AIMD).
+/// restarts), and how many slots may be used right now. A quota refusal lowers the limit to what Veo was running for us
+/// when it refused (the slots still held once the refused one is freed), so the limit learns the quota instead of
+/// halving past it; one recovery interval after the last change it rises by one, and each rise costs at most one refused
+/// start when the quota has not grown.
 /// </summary>
 /// <remarks>
 /// Each priority lane is its own ordered set, so a task's queue position is the waiters of the lanes before its own plus
@@ -26,9 +28,9 @@ internal sealed class SlotBook
     private readonly SortedSet<Waiter>[] _lanes = [new(WaiterOrder.Instance), new(WaiterOrder.Instance), new(WaiterOrder.Instance)];
     private readonly Dictionary<string, Waiter> _waitingById = new(StringComparer.Ordinal);
     private readonly HashSet<string> _holders = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _parkedUntil = new(StringComparer.Ordinal);
     private readonly TimeSpan _recoveryInterval;
     private DateTimeOffset _lastLimitChange = DateTimeOffset.MinValue;
-    private DateTimeOffset _decreaseBlockedUntil = DateTimeOffset.MinValue;
 
     public SlotBook(int capacity, int maxQueueLength, TimeSpan recoveryInterval)
     {
@@ -59,6 +61,9 @@ internal sealed class SlotBook
 
     public IReadOnlyCollection<string> Holders => _holders;
 
+    /// <summary>Slots kept for holders whose actor stopped without giving them back (a node lost, a shard moving).</summary>
+    public int Parked => _parkedUntil.Count;
+
     public bool IsHolding(string taskId) => _holders.Contains(taskId);
 
     public bool IsWaiting(string taskId) => _waitingById.ContainsKey(taskId);
@@ -73,6 +78,7 @@ internal sealed class SlotBook
 
         if (_holders.Contains(taskId))
         {
+            _parkedUntil.Remove(taskId);
             return SlotRequestOutcome.AlreadyHolding;
         }
 
@@ -99,9 +105,49 @@ internal sealed class SlotBook
             LaneOf(waiter.Priority).Remove(waiter);
         }
 
+        _parkedUntil.Remove(taskId);
         _holders.Add(taskId);
         MaxInUse = Math.Max(MaxInUse, _holders.Count);
     }
+
+    /// <summary>
+    /// Keeps a holder's slot although its actor is gone: its generation may still be running at Veo (the actor's node was
+    /// lost, or its shard is moving), so the slot stays counted until the task comes back (<see cref="Reclaim"/> or
+    /// <see cref="Request"/> adopt it, <see cref="Release"/> frees it) or <paramref name="until"/> passes.
+    /// </summary>
+    /// <returns>Whether the task held a slot.</returns>
+    public bool Park(string taskId, DateTimeOffset until)
+    {
+        if (!_holders.Contains(taskId))
+        {
+            return false;
+        }
+
+        _parkedUntil[taskId] = until;
+        return true;
+    }
+
+    /// <summary>Frees the parked slots whose task has not come back by <paramref name="now"/>.</summary>
+    /// <returns>The tasks whose slots were freed.</returns>
+    public IReadOnlyList<string> ReleaseExpiredParked(DateTimeOffset now)
+    {
+        if (_parkedUntil.Count == 0)
+        {
+            return [];
+        }
+
+        var expired = _parkedUntil.Where(p => p.Value <= now).Select(p => p.Key).ToList();
+        foreach (var taskId in expired)
+        {
+            _parkedUntil.Remove(taskId);
+            _holders.Remove(taskId);
+        }
+
+        return expired;
+    }
+
+    /// <summary>When the first parked slot is freed unless its task comes back.</summary>
+    public DateTimeOffset? NextParkExpiry => _parkedUntil.Count == 0 ? null : _parkedUntil.Values.Min();
 
     /// <summary>Frees the task's slot or removes it from the queue.</summary>
     /// <returns>Whether the task held a slot or waited.</returns>
@@ -109,6 +155,7 @@ internal sealed class SlotBook
     {
         if (_holders.Remove(taskId))
         {
+            _parkedUntil.Remove(taskId);
             return true;
         }
 
@@ -123,21 +170,25 @@ internal sealed class SlotBook
 
     /// <summary>
     /// Veo refused the task's start for quota: the slot is freed, the task waits again in its old place until
-    /// <paramref name="retryAt"/>, and the limit is halved — once per burst (refusals within <paramref name="cooldown"/>
-    /// of the last decrease answer the same overload and do not lower it again).
+    /// <paramref name="retryAt"/>, and the limit drops to the slots still held — what Veo was running (or being asked to
+    /// run) for us when it said no. It never rises here: refusals of a burst each lower it to what is left.
     /// </summary>
-    public void QuotaExceeded(string taskId, TaskPriority priority, DateTimeOffset submittedAt, DateTimeOffset retryAt, DateTimeOffset now, TimeSpan cooldown)
+    /// <returns>Whether the limit was lowered.</returns>
+    public bool QuotaExceeded(string taskId, TaskPriority priority, DateTimeOffset submittedAt, DateTimeOffset retryAt, DateTimeOffset now)
     {
-        var heldBefore = _holders.Count;
         _holders.Remove(taskId);
+        _parkedUntil.Remove(taskId);
         Request(taskId, priority, submittedAt, retryAt, enforceQueueLimit: false);
-        if (now >= _decreaseBlockedUntil)
+        var learned = Math.Max(1, _holders.Count);
+        _lastLimitChange = now;
+        if (learned >= Limit)
         {
-            Limit = Math.Max(1, Math.Min(Limit, heldBefore) / 2);
-            _decreaseBlockedUntil = now + cooldown;
-            _lastLimitChange = now;
-            QuotaDecreases++;
+            return false;
         }
+
+        Limit = learned;
+        QuotaDecreases++;
+        return true;
     }
 
     /// <summary>Raises the limit by one when a recovery interval has passed since the last change.</summary>

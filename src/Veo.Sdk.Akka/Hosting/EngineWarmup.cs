@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Veo.Sdk.Akka.Actors;
 using Veo.Sdk.Akka.Generation;
 using Veo.Sdk.Akka.Storage;
 
@@ -13,8 +14,8 @@ namespace Veo.Sdk.Akka.Hosting;
 
 /// <summary>
 /// Walks the submit path once as soon as the node is up, before readiness says yes: the generation table and the start
-/// receipts are opened, the journal writes, reads and deletes an event of its own, and a status is asked of the shard
-/// region. The first submit after start-up took 1.3–1.5 s, nearly all of it one-time work (the journal plugin starting,
+/// receipts are opened, the journal writes, reads and deletes an event of its own, the cluster's dispatcher answers, and a
+/// status is asked of the shard region. The first submit after start-up took 1.3–1.5 s, nearly all of it one-time work (the journal plugin starting,
 /// its first queries compiled, stores opened, the JIT); a node that is ready has done it already.
 /// </summary>
 internal sealed partial class EngineWarmup
@@ -51,6 +52,21 @@ internal sealed partial class EngineWarmup
             system.ActorOf(Props.Create(() => new JournalWarmupActor(journal)), "veo-journal-warmup");
             await journal.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
 
+            // The dispatcher is a cluster singleton: a submit waits for its answer, so readiness waits until the proxy has found it.
+            var dispatcher = await ActorRegistry.For(system).GetAsync<GenerationDispatcherKey>(timeout.Token).ConfigureAwait(false);
+            while (true)
+            {
+                try
+                {
+                    await dispatcher.Ask<DispatcherProtocol.State>(DispatcherProtocol.GetState.Instance, TimeSpan.FromSeconds(2), timeout.Token).ConfigureAwait(false);
+                    break;
+                }
+                catch (AskTimeoutException) when (!timeout.IsCancellationRequested)
+                {
+                    // not found yet (the cluster is still forming): ask again
+                }
+            }
+
             if (resolver.GetService<IVideoGenerationService>() is { } service)
             {
                 // A cold node's first ask can outlast one read timeout (the coordinator is still being found): ask again,
@@ -82,7 +98,7 @@ internal sealed partial class EngineWarmup
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The submit path is warm ({Milliseconds:0} ms: stores, journal, shard region)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "The submit path is warm ({Milliseconds:0} ms: stores, journal, dispatcher, shard region)")]
     private static partial void LogWarm(ILogger logger, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Warming up the submit path failed; the first submit will do that work instead")]

@@ -24,11 +24,14 @@ using AkkaLogLevel = Akka.Event.LogLevel;
 
 namespace Veo.Sdk.Akka.Hosting;
 
-/// <summary>Registers the Veo generation engine: an Akka.NET cluster node with the task shard region, the per-node dispatcher, persistence and the facade.</summary>
+/// <summary>Registers the Veo generation engine: an Akka.NET cluster node with the task shard region, the cluster's dispatcher, persistence and the facade.</summary>
 public static class VeoGenerationHostingExtensions
 {
     /// <summary>The shard region's type name.</summary>
     public const string ShardRegionName = "video-generation";
+
+    /// <summary>The cluster singleton that owns the generation slots and the queue.</summary>
+    internal const string DispatcherSingletonName = "veo-generation-dispatcher";
 
     /// <summary>How long a graceful stop waits at most for start calls in flight (real Veo answers a start within seconds).</summary>
     private static readonly TimeSpan StartCallDrainLimit = TimeSpan.FromSeconds(10);
@@ -80,7 +83,11 @@ public static class VeoGenerationHostingExtensions
                 {
                     SeedNodes = seeds.Length > 0 ? seeds : null,
                     Roles = generation.Role is { } role ? [role] : null,
+                    SplitBrainResolver = SplitBrainStrategy(akka),
                 })
+                .AddHocon(
+                    $"akka.cluster.split-brain-resolver.stable-after = {StableAfter(akka).TotalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}ms",
+                    HoconAddMode.Prepend)
                 .WithVeoGeneration(generation, persistence);
 
             if (seeds.Length == 0)
@@ -125,6 +132,9 @@ public static class VeoGenerationHostingExtensions
             .Validate(o => Valid(o.Validate), "The Storage settings are invalid (see the exception message).")
             .ValidateOnStart();
 
+        // The dispatcher schedules quota retries itself (the task waits in its place, the budget learns the quota); a retry
+        // inside the start call would ask Veo again blindly while holding a slot.
+        services.PostConfigure<VeoClientOptions>(o => o.RetryStartsRefusedForQuota = false);
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => new VeoGenerationMetrics(provider.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
@@ -139,7 +149,7 @@ public static class VeoGenerationHostingExtensions
 
     /// <summary>
     /// Adds the engine to an actor system configured by the app: Akka.Persistence.Sql (SQLite or PostgreSQL, tuned as
-    /// measured), the engine's serializer, this node's dispatcher and the "video-generation" shard region with
+    /// measured), the engine's serializer, the cluster's dispatcher (a singleton) and the "video-generation" shard region with
     /// remember-entities. The app provides remoting and clustering, and registers the services with
     /// <see cref="AddVeoGenerationServices"/> (plus an <see cref="IVeoClient"/>).
     /// </summary>
@@ -156,6 +166,7 @@ public static class VeoGenerationHostingExtensions
         persistence.Validate();
         var settings = EngineSettings.From(options);
         var warmup = new EngineWarmup();
+        var uptime = new NodeUptime();
 
         builder
             .WithVeoPersistence(persistence)
@@ -166,20 +177,32 @@ public static class VeoGenerationHostingExtensions
             .WithAkkaClusterReadinessCheck(tags: [VeoGenerationHealthChecks.ReadyTag])
             .WithHealthCheck(VeoGenerationHealthChecks.WarmupCheckName, new EngineWarmupHealthCheck(warmup), HealthStatus.Unhealthy, [VeoGenerationHealthChecks.ReadyTag])
             .AddStartup((system, _) => warmup.StartWhenUp(system))
+            .AddStartup((system, _) => global::Akka.Cluster.Cluster.Get(system).RegisterOnMemberUp(() => uptime.MarkUp(DateTimeOffset.UtcNow)))
 
             // The region asks the (singleton) coordinator for shard homes and retries every retry-interval while it is not
             // up yet; at the default 2 s a fresh node may serve its first task up to 2 s late. Half a second is cheap.
             .AddHocon("akka.cluster.sharding.retry-interval = 500ms", HoconAddMode.Prepend)
             .AddHocon($"akka.coordinated-shutdown.phases.before-actor-system-terminate.timeout = {(int)(StartCallDrainLimit.TotalSeconds + 2)}s", HoconAddMode.Prepend)
-            .WithCustomSerializer(VideoTaskSerializer.Name, [typeof(IVideoTaskProtocol)], system => new VideoTaskSerializer(system))
-            .WithActors((system, registry, resolver) =>
-            {
-                var metrics = Require<VeoGenerationMetrics>(resolver.GetService<VeoGenerationMetrics>());
-                var clock = resolver.GetService<TimeProvider>() ?? TimeProvider.System;
-                var dispatcherProps = Props.Create(() => new GenerationDispatcher(settings, metrics, clock));
-                var guardian = system.ActorOf(Props.Create(() => new GenerationDispatcherGuardian(dispatcherProps)), "veo-generation");
-                registry.Register<GenerationDispatcherKey>(guardian);
-            })
+            .WithCustomSerializer(VideoTaskSerializer.Name, [typeof(IVideoTaskProtocol), typeof(IDispatcherMessage)], system => new VideoTaskSerializer(system))
+            // One dispatcher for the whole cluster: Google's quota is per project and model, so the budget is too. It lives on
+            // the oldest node (a singleton); every node's tasks reach it through the proxy, which holds their messages while
+            // the singleton moves (up to 10,000, the most Akka allows; a task asks again when an answer does not come).
+            .WithSingleton<GenerationDispatcherKey>(
+                DispatcherSingletonName,
+                (_, _, resolver) =>
+                {
+                    var metrics = Require<VeoGenerationMetrics>(resolver.GetService<VeoGenerationMetrics>());
+                    var clock = resolver.GetService<TimeProvider>() ?? TimeProvider.System;
+                    var dispatcherProps = Props.Create(() => new GenerationDispatcher(settings, metrics, clock, uptime));
+                    return Props.Create(() => new GenerationDispatcherGuardian(dispatcherProps));
+                },
+                new ClusterSingletonOptions
+                {
+                    Role = options.Role,
+                    BufferSize = 10_000,
+                    SingletonIdentificationInterval = TimeSpan.FromMilliseconds(250),
+                },
+                createProxyToo: true)
             .WithShardRegion<VideoGenerationRegion>(
                 ShardRegionName,
                 (system, registry, resolver) =>
@@ -320,6 +343,39 @@ public static class VeoGenerationHostingExtensions
         VeoPersistenceProvider.PostgreSql => new PostgreSqlGenerationStore(persistence.ConnectionString),
         _ => new SqliteGenerationStore(persistence.ConnectionString),
     };
+
+    /// <summary>
+    /// Who survives a partition, or a node that stops answering: keep-majority unless <c>Akka:SplitBrainResolver</c> says
+    /// keep-oldest. A crash and a partition look the same from the other side, so some node must decide alone; the majority
+    /// is the side that can be trusted to have the journal's writers, and with three or more nodes the loss of any one
+    /// leaves a majority. Two nodes cannot both survive either loss under any static rule: keep-majority keeps the node with
+    /// the lowest address, keep-oldest (down-if-alone) the oldest.
+    /// </summary>
+    internal static global::Akka.Cluster.Hosting.SBR.SplitBrainResolverOption SplitBrainStrategy(IConfigurationSection akka)
+        => akka["SplitBrainResolver"]?.Trim().ToUpperInvariant() switch
+        {
+            null or "" or "KEEP-MAJORITY" or "KEEPMAJORITY" => new global::Akka.Cluster.Hosting.SBR.KeepMajorityOption(),
+            "KEEP-OLDEST" or "KEEPOLDEST" => new global::Akka.Cluster.Hosting.SBR.KeepOldestOption { DownIfAlone = true },
+            var other => throw new ArgumentException($"Akka:SplitBrainResolver '{other}' is not one of keep-majority, keep-oldest (environment variable Akka__SplitBrainResolver)."),
+        };
+
+    /// <summary>
+    /// How long membership must be unchanged before the split-brain resolver downs the unreachable side (<c>Akka:StableAfterSeconds</c>,
+    /// default 7 s). Akka's default of 20 s suits clusters of hundreds; for a handful of nodes, 7 s is what Akka recommends
+    /// and is the bulk of the time a lost node's tasks wait for another node to take them over.
+    /// </summary>
+    internal static TimeSpan StableAfter(IConfigurationSection akka)
+    {
+        var raw = akka["StableAfterSeconds"];
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return TimeSpan.FromSeconds(7);
+        }
+
+        return double.TryParse(raw, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds >= 1
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new ArgumentException($"Akka:StableAfterSeconds '{raw}' must be a number of seconds, at least 1 (environment variable Akka__StableAfterSeconds).");
+    }
 
     private static string[] SeedNodes(IConfigurationSection akka)
     {

@@ -81,10 +81,12 @@ public sealed class VeoGenerationOptions
     /// <summary>
     /// How long the facade waits for a task's actor to answer a status read or a cancel before it gives up with
     /// <see cref="GenerationUnavailableException"/> (503 with <c>Retry-After</c> in the reference service): while a shard
-    /// moves to another node its tasks cannot answer, and a reader is better told so at once than kept waiting.
+    /// moves to another node its tasks cannot answer, and a reader is better told so at once than kept waiting. A task
+    /// that is there answers in milliseconds (a waiting one within half a second even when the dispatcher is away), so
+    /// one second is ample.
     /// </summary>
     [Range(0.001, 600)]
-    public double ReadAskTimeoutSeconds { get; set; } = 3;
+    public double ReadAskTimeoutSeconds { get; set; } = 1;
 
     /// <summary>How long an ended task stays in memory for status reads before it passivates (later reads recover it from the journal).</summary>
     [Range(0.1, 3600)]

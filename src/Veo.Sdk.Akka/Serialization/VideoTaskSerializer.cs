@@ -59,6 +59,21 @@ internal sealed class VideoTaskSerializer : SerializerWithStringManifest
     internal const string StatusReplyManifest = "VTR.Status";
     internal const string CancelReplyManifest = "VTR.Cancel";
 
+    // Between tasks and the cluster's dispatcher (wire only).
+    internal const string RequestSlotManifest = "VTD.RequestSlot";
+    internal const string SlotQueuedManifest = "VTD.SlotQueued";
+    internal const string QueueIsFullManifest = "VTD.QueueIsFull";
+    internal const string SlotGrantedManifest = "VTD.SlotGranted";
+    internal const string ReclaimSlotManifest = "VTD.ReclaimSlot";
+    internal const string SlotReclaimedManifest = "VTD.SlotReclaimed";
+    internal const string ReleaseSlotManifest = "VTD.ReleaseSlot";
+    internal const string QuotaExceededManifest = "VTD.QuotaExceeded";
+    internal const string GenerationObservedManifest = "VTD.GenerationObserved";
+    internal const string GetQueueInfoManifest = "VTD.GetQueueInfo";
+    internal const string QueueInfoManifest = "VTD.QueueInfo";
+    internal const string GetDispatcherStateManifest = "VTD.GetState";
+    internal const string DispatcherStateManifest = "VTD.State";
+
     public VideoTaskSerializer(ExtendedActorSystem system)
         : base(system)
     {
@@ -86,6 +101,19 @@ internal sealed class VideoTaskSerializer : SerializerWithStringManifest
         VideoTaskReplies.TaskIdConflict => TaskIdConflictManifest,
         VideoTaskReplies.StatusReply => StatusReplyManifest,
         VideoTaskReplies.CancelReply => CancelReplyManifest,
+        DispatcherProtocol.RequestSlot => RequestSlotManifest,
+        DispatcherProtocol.SlotQueued => SlotQueuedManifest,
+        DispatcherProtocol.QueueIsFull => QueueIsFullManifest,
+        DispatcherProtocol.SlotGranted => SlotGrantedManifest,
+        DispatcherProtocol.ReclaimSlot => ReclaimSlotManifest,
+        DispatcherProtocol.SlotReclaimed => SlotReclaimedManifest,
+        DispatcherProtocol.ReleaseSlot => ReleaseSlotManifest,
+        DispatcherProtocol.QuotaExceeded => QuotaExceededManifest,
+        DispatcherProtocol.GenerationObserved => GenerationObservedManifest,
+        DispatcherProtocol.GetQueueInfo => GetQueueInfoManifest,
+        DispatcherProtocol.QueueInfo => QueueInfoManifest,
+        DispatcherProtocol.GetState => GetDispatcherStateManifest,
+        DispatcherProtocol.State => DispatcherStateManifest,
         _ => throw new ArgumentException($"{nameof(VideoTaskSerializer)} cannot serialize {o?.GetType().FullName ?? "null"}.", nameof(o)),
     };
 
@@ -188,6 +216,9 @@ internal sealed class VideoTaskSerializer : SerializerWithStringManifest
                     w.WriteId(r.TaskId);
                     w.Write((byte)r.Outcome);
                     break;
+                case IDispatcherMessage d:
+                    DispatcherFormat.Write(w, d);
+                    break;
                 default:
                     throw new ArgumentException($"{nameof(VideoTaskSerializer)} cannot serialize {obj?.GetType().FullName ?? "null"}.", nameof(obj));
             }
@@ -226,11 +257,146 @@ internal sealed class VideoTaskSerializer : SerializerWithStringManifest
             TaskIdConflictManifest => new VideoTaskReplies.TaskIdConflict(r.ReadId()),
             StatusReplyManifest => new VideoTaskReplies.StatusReply(r.ReadId(), r.ReadBoolean() ? r.ReadStatus(version) : null),
             CancelReplyManifest => new VideoTaskReplies.CancelReply(r.ReadId(), (CancelOutcome)r.ReadByte()),
+            _ when manifest.StartsWith("VTD.", StringComparison.Ordinal) => DispatcherFormat.Read(r, manifest),
             _ => throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(VideoTaskSerializer)}."),
         };
     }
 
     private IActorRef ResolveRef(string path) => system.Provider.ResolveActorRef(path);
+}
+
+/// <summary>The layouts of the dispatcher's messages (format version 1, written after the version byte).</summary>
+internal static class DispatcherFormat
+{
+    public static void Write(BinaryWriter w, IDispatcherMessage message)
+    {
+        switch (message)
+        {
+            case DispatcherProtocol.RequestSlot m:
+                w.Write(m.TaskId);
+                w.Write((byte)m.Priority);
+                w.WriteTime(m.SubmittedAt);
+                w.WriteOptionalTime(m.NotBefore);
+                w.Write(m.Model);
+                w.Write(m.EnforceQueueLimit);
+                w.Write(m.Recovered);
+                break;
+            case DispatcherProtocol.SlotQueued m:
+                w.Write(m.TaskId);
+                w.WriteOptional(m.Position);
+                w.Write(m.QueueLength);
+                w.Write(m.Concurrency);
+                WriteExpected(w, m.Expected);
+                break;
+            case DispatcherProtocol.QueueIsFull m:
+                w.Write(m.TaskId);
+                w.Write(m.MaxQueueLength);
+                w.Write(m.RetryAfter.Ticks);
+                break;
+            case DispatcherProtocol.SlotGranted m:
+                w.Write(m.TaskId);
+                WriteExpected(w, m.Expected);
+                break;
+            case DispatcherProtocol.ReclaimSlot m:
+                w.Write(m.TaskId);
+                w.Write(m.Model);
+                break;
+            case DispatcherProtocol.SlotReclaimed m:
+                w.Write(m.TaskId);
+                WriteExpected(w, m.Expected);
+                break;
+            case DispatcherProtocol.ReleaseSlot m:
+                w.Write(m.TaskId);
+                break;
+            case DispatcherProtocol.QuotaExceeded m:
+                w.Write(m.TaskId);
+                w.Write((byte)m.Priority);
+                w.WriteTime(m.SubmittedAt);
+                w.WriteTime(m.RetryAt);
+                w.Write(m.Model);
+                break;
+            case DispatcherProtocol.GenerationObserved m:
+                w.Write(m.Model);
+                w.Write(m.Duration.Ticks);
+                break;
+            case DispatcherProtocol.GetQueueInfo m:
+                w.Write(m.TaskId);
+                w.Write(m.Model);
+                break;
+            case DispatcherProtocol.QueueInfo m:
+                w.Write(m.TaskId);
+                w.WriteOptional(m.Position);
+                w.Write(m.QueueLength);
+                w.Write(m.Concurrency);
+                WriteExpected(w, m.Expected);
+                break;
+            case DispatcherProtocol.GetState:
+                break;
+            case DispatcherProtocol.State m:
+                w.Write(m.Capacity);
+                w.Write(m.Limit);
+                w.Write(m.InUse);
+                w.Write(m.Waiting);
+                w.Write(m.MaxInUse);
+                w.Write(m.QuotaDecreases);
+                w.Write(m.Holders.Count);
+                foreach (var holder in m.Holders)
+                {
+                    w.Write(holder);
+                }
+
+                w.Write(m.Parked);
+                break;
+            default:
+                throw new ArgumentException($"{nameof(VideoTaskSerializer)} cannot serialize {message.GetType().FullName}.", nameof(message));
+        }
+    }
+
+    public static IDispatcherMessage Read(BinaryReader r, string manifest) => manifest switch
+    {
+        VideoTaskSerializer.RequestSlotManifest => new DispatcherProtocol.RequestSlot(r.ReadString(), ReadPriority(r), r.ReadTime(), r.ReadOptionalTime(), r.ReadString(), r.ReadBoolean(), r.ReadBoolean()),
+        VideoTaskSerializer.SlotQueuedManifest => new DispatcherProtocol.SlotQueued(r.ReadString(), r.ReadOptionalInt32(), r.ReadInt32(), r.ReadInt32(), ReadExpected(r)),
+        VideoTaskSerializer.QueueIsFullManifest => new DispatcherProtocol.QueueIsFull(r.ReadString(), r.ReadInt32(), TimeSpan.FromTicks(r.ReadInt64())),
+        VideoTaskSerializer.SlotGrantedManifest => new DispatcherProtocol.SlotGranted(r.ReadString(), ReadExpected(r)),
+        VideoTaskSerializer.ReclaimSlotManifest => new DispatcherProtocol.ReclaimSlot(r.ReadString(), r.ReadString()),
+        VideoTaskSerializer.SlotReclaimedManifest => new DispatcherProtocol.SlotReclaimed(r.ReadString(), ReadExpected(r)),
+        VideoTaskSerializer.ReleaseSlotManifest => new DispatcherProtocol.ReleaseSlot(r.ReadString()),
+        VideoTaskSerializer.QuotaExceededManifest => new DispatcherProtocol.QuotaExceeded(r.ReadString(), ReadPriority(r), r.ReadTime(), r.ReadTime(), r.ReadString()),
+        VideoTaskSerializer.GenerationObservedManifest => new DispatcherProtocol.GenerationObserved(r.ReadString(), TimeSpan.FromTicks(r.ReadInt64())),
+        VideoTaskSerializer.GetQueueInfoManifest => new DispatcherProtocol.GetQueueInfo(r.ReadString(), r.ReadString()),
+        VideoTaskSerializer.QueueInfoManifest => new DispatcherProtocol.QueueInfo(r.ReadString(), r.ReadOptionalInt32(), r.ReadInt32(), r.ReadInt32(), ReadExpected(r)),
+        VideoTaskSerializer.GetDispatcherStateManifest => DispatcherProtocol.GetState.Instance,
+        VideoTaskSerializer.DispatcherStateManifest => ReadState(r),
+        _ => throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(VideoTaskSerializer)}."),
+    };
+
+    private static DispatcherProtocol.State ReadState(BinaryReader r)
+    {
+        var (capacity, limit, inUse, waiting, maxInUse, decreases) = (r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt64());
+        var holders = new string[r.ReadInt32()];
+        for (var i = 0; i < holders.Length; i++)
+        {
+            holders[i] = r.ReadString();
+        }
+
+        return new DispatcherProtocol.State(capacity, limit, inUse, waiting, maxInUse, decreases, holders, r.ReadInt32());
+    }
+
+    private static TaskPriority ReadPriority(BinaryReader r)
+    {
+        var priority = (TaskPriority)r.ReadByte();
+        return Enum.IsDefined(priority) ? priority : throw new SerializationException($"Invalid priority {(int)priority}.");
+    }
+
+    private static void WriteExpected(BinaryWriter w, ExpectedDuration expected)
+    {
+        w.Write(expected.Duration.Ticks);
+        w.Write(expected.IsObserved);
+        w.Write(expected.Fastest.Ticks);
+    }
+
+    private static ExpectedDuration ReadExpected(BinaryReader r)
+        => new(TimeSpan.FromTicks(r.ReadInt64()), r.ReadBoolean(), TimeSpan.FromTicks(r.ReadInt64()));
 }
 
 /// <summary>The field encodings shared by <see cref="VideoTaskSerializer"/>'s types.</summary>

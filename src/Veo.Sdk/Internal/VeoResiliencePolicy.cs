@@ -49,7 +49,8 @@ internal static class VeoResiliencePolicy
                     return false;
                 }
 
-                if (kind == VeoCallKind.Start && !IsSafeToRepeatStart(args.Outcome))
+                if (kind == VeoCallKind.Start
+                    && (!IsSafeToRepeatStart(args.Outcome) || (!options.RetryStartsRefusedForQuota && args.Outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests)))
                 {
                     return false;
                 }

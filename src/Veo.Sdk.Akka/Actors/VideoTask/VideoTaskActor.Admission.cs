@@ -27,16 +27,28 @@ internal sealed partial class VideoTaskActor
         _pendingSubmitter = Sender;
         var request = submit.Request with { TaskId = TaskId };
         var submittedAt = Now;   // the queue orders by this time; the journal keeps the same one for recoveries
-        _dispatcher.Tell(new RequestSlot(TaskId, request.Priority, submittedAt, null, request.Veo.Model, EnforceQueueLimit: true));
-        Become(() => Admitting(request, submittedAt));
+        var admission = new RequestSlot(TaskId, request.Priority, submittedAt, null, request.Veo.Model, EnforceQueueLimit: true);
+        _dispatcher.Tell(admission);
+        AwaitRegistration();
+        Become(() => Admitting(request, submittedAt, admission));
     }
 
-    private void Admitting(VideoGenerationRequest request, DateTimeOffset submittedAt)
+    private void Admitting(VideoGenerationRequest request, DateTimeOffset submittedAt, RequestSlot admission)
     {
         Command<Resume>(_ => { });   // a new task has nothing to resume
+        Command<RegistrationUnanswered>(_ =>
+        {
+            // The dispatcher is moving (or its node was lost with the request): ask the one that takes over.
+            if (_registrationWait is { } waited)
+            {
+                _registrationWait = waited * 2 < LongestRegistrationWait ? waited * 2 : LongestRegistrationWait;
+                _dispatcher.Tell(admission);
+                AwaitRegistration();
+            }
+        });
         Command<SlotQueued>(queued =>
         {
-            RememberQueue(queued.Position, queued.QueueLength, queued.Concurrency, queued.Expected);
+            OnSlotQueued(queued);
             var decision = _task.Decide(new TaskFacts.Admitted(request), submittedAt, _settings.Rules);
             var submitter = _pendingSubmitter!;   // captured before the persist callback
             Store(decision, () =>
@@ -53,6 +65,7 @@ internal sealed partial class VideoTaskActor
         });
         Command<QueueIsFull>(full =>
         {
+            DispatcherAnswered(Sender);
             _pendingSubmitter?.Tell(new VideoTaskReplies.QueueFull(_task.Id, full.MaxQueueLength, full.RetryAfter.TotalSeconds));
             _pendingSubmitter = null;
             Become(Ready);

@@ -5,9 +5,26 @@ using static Veo.Sdk.Akka.Actors.DispatcherProtocol;
 
 namespace Veo.Sdk.Akka.Actors;
 
-/// <summary>Slots: the task's place at the node's dispatcher, and what the dispatcher last told it about the queue.</summary>
+/// <summary>
+/// Slots: the task's place at the cluster's dispatcher, and what the dispatcher last told it about the queue. The
+/// dispatcher keeps no record of its own: the task watches the one that answered it and tells the next one (after a node
+/// loss or hand-over) what it holds or waits for, and asks again when a request of its own went unanswered.
+/// </summary>
 internal sealed partial class VideoTaskActor
 {
+    private const string RegistrationTimer = "dispatcher-registration";
+
+    /// <summary>The first wait for the dispatcher's answer before asking again; doubled each time up to <see cref="LongestRegistrationWait"/>.</summary>
+    private static readonly TimeSpan FirstRegistrationWait = TimeSpan.FromSeconds(2);
+
+    private static readonly TimeSpan LongestRegistrationWait = TimeSpan.FromSeconds(16);
+
+    /// <summary>The dispatcher that answered last (watched), or <see langword="null"/> before the first answer.</summary>
+    private IActorRef? _dispatcherSeen;
+
+    /// <summary>A request or reclaim is on its way and unanswered; asked again after this wait.</summary>
+    private TimeSpan? _registrationWait;
+
     /// <summary>The task is queued at the dispatcher (a grant may be on its way).</summary>
     private bool _awaitingGrant;
 
@@ -24,6 +41,84 @@ internal sealed partial class VideoTaskActor
     {
         _awaitingGrant = true;
         _dispatcher.Tell(new RequestSlot(TaskId, _task.Priority, _task.SubmittedAt ?? Now, _task.RetryNotBefore, _task.Model, enforceQueueLimit, recovered));
+        AwaitRegistration();
+    }
+
+    /// <summary>Counts this task as a holder at the dispatcher: recovery found it generating at Veo, or a new dispatcher must learn of its slot.</summary>
+    private void ReclaimSlot()
+    {
+        _dispatcher.Tell(new ReclaimSlot(TaskId, _task.Model));
+        AwaitRegistration();
+    }
+
+    private void AwaitRegistration()
+    {
+        _registrationWait ??= FirstRegistrationWait;
+        Timers.StartSingleTimer(RegistrationTimer, RegistrationUnanswered.Instance, _registrationWait.Value);
+    }
+
+    /// <summary>An answer of the dispatcher: the registration arrived, and this is the dispatcher to watch.</summary>
+    private void DispatcherAnswered(IActorRef dispatcher)
+    {
+        if (_registrationWait is not null)
+        {
+            _registrationWait = null;
+            Timers.Cancel(RegistrationTimer);
+        }
+
+        if (dispatcher.Equals(_dispatcherSeen) || dispatcher.IsNobody() || dispatcher.Equals(Context.System.DeadLetters))
+        {
+            return;
+        }
+
+        if (_dispatcherSeen is not null)
+        {
+            Context.Unwatch(_dispatcherSeen);
+        }
+
+        _dispatcherSeen = dispatcher;
+        Context.Watch(dispatcher);
+    }
+
+    /// <summary>The request or reclaim went unanswered (lost with a node, or dropped while the dispatcher moved): ask again.</summary>
+    private void OnRegistrationUnanswered()
+    {
+        if (_registrationWait is not { } waited)
+        {
+            return;
+        }
+
+        _registrationWait = waited * 2 < LongestRegistrationWait ? waited * 2 : LongestRegistrationWait;
+        Register("its request was not answered in " + waited.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " s");
+    }
+
+    /// <summary>The dispatcher that knew this task is gone: tell the one that takes over.</summary>
+    private void OnDispatcherLost()
+    {
+        _dispatcherSeen = null;
+        Register("the dispatcher it reported to is gone");
+    }
+
+    private void Register(string why)
+    {
+        if (_holdsSlot)
+        {
+            _log.Info("Task {TaskId}: reporting its slot to the dispatcher again, {Reason}", TaskId, why);
+            ReclaimSlot();
+        }
+        else if (_awaitingGrant)
+        {
+            _log.Info("Task {TaskId}: asking the dispatcher for a slot again, {Reason}", TaskId, why);
+            RequestSlot(enforceQueueLimit: false, recovered: true);
+        }
+        else if (_recoveredRunning && _task.Phase == TaskPhase.Running)
+        {
+            ReclaimSlot();   // the reclaim of recovery itself went unanswered
+        }
+        else
+        {
+            _registrationWait = null;
+        }
     }
 
     private void ReleaseSlot()
@@ -39,6 +134,7 @@ internal sealed partial class VideoTaskActor
 
     private void OnSlotGranted(SlotGranted granted)
     {
+        DispatcherAnswered(Sender);
         if (_holdsSlot)
         {
             return;   // a repeated grant of the slot we hold (we asked again after a restart of this actor)
@@ -80,6 +176,12 @@ internal sealed partial class VideoTaskActor
 
     private void OnSlotReclaimed(SlotReclaimed reclaimed)
     {
+        DispatcherAnswered(Sender);
+        if (_holdsSlot)
+        {
+            return;   // a new dispatcher now counts the slot we hold; nothing else changes
+        }
+
         _holdsSlot = true;
         _expected = reclaimed.Expected;
         if (_task.Phase != TaskPhase.Running)
@@ -93,11 +195,22 @@ internal sealed partial class VideoTaskActor
         SchedulePoll(_settings.Polls.FirstDelay(_expected, elapsed));
     }
 
+    private void OnSlotQueued(SlotQueued queued)
+    {
+        DispatcherAnswered(Sender);
+        RememberQueue(queued.Position, queued.QueueLength, queued.Concurrency, queued.Expected);
+    }
+
     private void RememberQueue(int? position, int queueLength, int concurrency, ExpectedDuration expected)
     {
         _queuePosition = position;
         _queueLength = queueLength;
         _concurrency = concurrency;
         _expected = expected;
+    }
+
+    private sealed class RegistrationUnanswered : INoSerializationVerificationNeeded, IDeadLetterSuppression
+    {
+        public static readonly RegistrationUnanswered Instance = new();
     }
 }

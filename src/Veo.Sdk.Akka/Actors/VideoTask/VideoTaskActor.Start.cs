@@ -110,10 +110,10 @@ internal sealed partial class VideoTaskActor
         if (decision.Events.OfType<VideoTaskEvents.QuotaDeferred>().FirstOrDefault() is { } quota)
         {
             // The slot goes back at once (in memory, not after the journal write), and we wait in our old place.
-            var delay = quota.RetryAt - quota.At;
-            _dispatcher.Tell(new QuotaExceeded(TaskId, _task.Priority, _task.SubmittedAt ?? Now, quota.RetryAt, delay));
+            _dispatcher.Tell(new QuotaExceeded(TaskId, _task.Priority, _task.SubmittedAt ?? Now, quota.RetryAt, _task.Model));
             _holdsSlot = false;
             _awaitingGrant = true;
+            AwaitRegistration();   // answered with SlotQueued
             _services.Metrics.QuotaDeferred();
             CancelTimeLimits();
             _log.Info("Task {TaskId}: Veo quota exceeded ({ErrorCode}); waiting to retry after {RetryAt}", TaskId, quota.ErrorCode ?? quota.HttpStatus.ToString(System.Globalization.CultureInfo.InvariantCulture), quota.RetryAt);
@@ -174,7 +174,7 @@ internal sealed partial class VideoTaskActor
             Store(decision, () =>
             {
                 _recoveredRunning = true;
-                _dispatcher.Tell(new ReclaimSlot(TaskId, _task.Model));
+                ReclaimSlot();
                 PushToWatchers();
             });
             return;

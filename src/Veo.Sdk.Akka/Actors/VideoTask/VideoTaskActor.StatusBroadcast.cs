@@ -12,8 +12,18 @@ namespace Veo.Sdk.Akka.Actors;
 internal sealed partial class VideoTaskActor
 {
     private const string RefreshTimer = "watch-refresh";
+    private const string QueueInfoTimer = "queue-info";
+
+    /// <summary>
+    /// How long a status read of a waiting task waits for the dispatcher's word on the queue before answering with what the
+    /// task last heard: the dispatcher may be on a node that is being lost, and a status must not wait for that.
+    /// </summary>
+    private static readonly TimeSpan QueueInfoWait = TimeSpan.FromMilliseconds(500);
 
     private readonly HashSet<IActorRef> _watchers = [];
+
+    /// <summary>Status reads of the waiting task that wait for the dispatcher's <see cref="QueueInfo"/>.</summary>
+    private readonly List<IActorRef> _queueInfoReaders = [];
     private readonly StatusVersions _versions = new();
     private long _lastPushedVersion;
 
@@ -63,7 +73,13 @@ internal sealed partial class VideoTaskActor
         if (_task.Phase == TaskPhase.Waiting)
         {
             // The queue position lives in the dispatcher; it answers with QueueInfo and we reply from there.
-            _dispatcher.Tell(new GetQueueInfo(TaskId, _task.Model, replyTo));
+            _queueInfoReaders.Add(replyTo);
+            if (_queueInfoReaders.Count == 1)
+            {
+                _dispatcher.Tell(new GetQueueInfo(TaskId, _task.Model));
+                Timers.StartSingleTimer(QueueInfoTimer, QueueInfoOverdue.Instance, QueueInfoWait);
+            }
+
             return;
         }
 
@@ -73,14 +89,32 @@ internal sealed partial class VideoTaskActor
     private void OnQueueInfo(QueueInfo info)
     {
         RememberQueue(info.Position, info.QueueLength, info.Concurrency, info.Expected);
-        if (info.Correlation is { } replyTo)
+        if (_queueInfoReaders.Count > 0)
         {
-            replyTo.Tell(new VideoTaskReplies.StatusReply(_task.Id, CurrentStatus()));
+            AnswerQueueInfoReaders();
         }
         else
         {
             PushToWatchers();
         }
+    }
+
+    /// <summary>Answers the status reads waiting for the queue with what the task knows now.</summary>
+    private void AnswerQueueInfoReaders()
+    {
+        if (_queueInfoReaders.Count == 0)
+        {
+            return;
+        }
+
+        Timers.Cancel(QueueInfoTimer);
+        var reply = new VideoTaskReplies.StatusReply(_task.Id, CurrentStatus());
+        foreach (var reader in _queueInfoReaders)
+        {
+            reader.Tell(reply);
+        }
+
+        _queueInfoReaders.Clear();
     }
 
     /// <summary>The status now, versioned by <see cref="StatusVersions"/>.</summary>
@@ -134,7 +168,7 @@ internal sealed partial class VideoTaskActor
 
         if (_task.Phase == TaskPhase.Waiting)
         {
-            _dispatcher.Tell(new GetQueueInfo(TaskId, _task.Model, null));
+            _dispatcher.Tell(new GetQueueInfo(TaskId, _task.Model));
         }
         else
         {
@@ -159,5 +193,10 @@ internal sealed partial class VideoTaskActor
     private sealed class RefreshTick : INoSerializationVerificationNeeded, IDeadLetterSuppression, INotInfluenceReceiveTimeout
     {
         public static readonly RefreshTick Instance = new();
+    }
+
+    private sealed class QueueInfoOverdue : INoSerializationVerificationNeeded, IDeadLetterSuppression
+    {
+        public static readonly QueueInfoOverdue Instance = new();
     }
 }

@@ -82,12 +82,24 @@ internal sealed partial class VideoTaskActor : ReceivePersistentActor, IWithTime
         Command<VideoTaskCommands.Cancel>(OnCancel);
         Command<WatchProtocol.Subscribe>(OnSubscribe);
         Command<WatchProtocol.Unsubscribe>(u => RemoveWatcher(u.Subscriber));
-        Command<Terminated>(t => RemoveWatcher(t.ActorRef));
+        Command<Terminated>(t =>
+        {
+            if (t.ActorRef.Equals(_dispatcherSeen))
+            {
+                OnDispatcherLost();
+            }
+            else
+            {
+                RemoveWatcher(t.ActorRef);
+            }
+        });
+        Command<RegistrationUnanswered>(_ => OnRegistrationUnanswered());
 
         Command<SlotGranted>(OnSlotGranted);
         Command<SlotReclaimed>(OnSlotReclaimed);
-        Command<SlotQueued>(q => RememberQueue(q.Position, q.QueueLength, q.Concurrency, q.Expected));
+        Command<SlotQueued>(OnSlotQueued);
         Command<QueueInfo>(OnQueueInfo);
+        Command<QueueInfoOverdue>(_ => AnswerQueueInfoReaders());
 
         Command<StartAnswered>(OnStartAnswered);
         Command<StartFailed>(OnStartFailed);
@@ -131,7 +143,7 @@ internal sealed partial class VideoTaskActor : ReceivePersistentActor, IWithTime
             case TaskPhase.Running:
                 // Generating at Veo right now, slot or no slot: count it, and go on polling the same operation.
                 _recoveredRunning = true;
-                _dispatcher.Tell(new ReclaimSlot(TaskId, _task.Model));
+                ReclaimSlot();
                 break;
 
             case TaskPhase.Succeeded or TaskPhase.Failed or TaskPhase.Revoked:

@@ -1,4 +1,4 @@
-namespace Veo.Sdk.Akka.Tests.Support;
+namespace Veo.Sdk.TestSupport;
 
 /// <summary>
 /// A test that needs PostgreSQL: it runs when <c>VEO_TEST_POSTGRES</c> holds an Npgsql connection string. Without it the

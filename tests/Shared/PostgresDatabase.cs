@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Veo.Sdk.Akka.Tests.Support;
+namespace Veo.Sdk.TestSupport;
 
 /// <summary>A throwaway database on the server named by <c>VEO_TEST_POSTGRES</c>, so tests can run in parallel; dropped on dispose.</summary>
 public sealed class PostgresDatabase : IAsyncDisposable

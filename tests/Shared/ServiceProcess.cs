@@ -4,12 +4,12 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
 
-namespace ReferenceService.BrowserTests;
+namespace Veo.Sdk.TestSupport;
 
 /// <summary>
 /// The reference service as its own process, started the way a newcomer starts it (<c>dotnet ReferenceService.dll</c>,
-/// default settings: embedded simulator, SQLite, single-node cluster) with only the data folder, the simulated
-/// latency and the address changed: Kestrel on 127.0.0.1 with a port the OS picks.
+/// its settings as environment variables) in a data folder of its own: Kestrel on 127.0.0.1 with a port the OS picks.
+/// <see cref="Kill"/> ends it with SIGKILL, as a node that loses power.
 /// </summary>
 public sealed partial class ServiceProcess : IAsyncDisposable
 {
@@ -76,6 +76,13 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         }
 
         return service;
+    }
+
+    /// <summary>Ends the process at once (SIGKILL): no shutdown hooks, no hand-off, nothing flushed.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(15_000);
     }
 
     public async ValueTask DisposeAsync()
