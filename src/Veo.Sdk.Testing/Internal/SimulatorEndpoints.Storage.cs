@@ -370,7 +370,8 @@ internal sealed partial class SimulatorEndpoints
         }
 
         context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize = SimulatedBuckets.MaxObjectBytes + 64 * 1024;
-        var reader = new MultipartReader(boundary, context.Request.Body) { BodyLengthLimit = SimulatedBuckets.MaxObjectBytes };
+        await using var requestBody = RequestBody(context);
+        var reader = new MultipartReader(boundary, requestBody) { BodyLengthLimit = SimulatedBuckets.MaxObjectBytes };
         JsonDocument? metadata = null;
         try
         {
@@ -539,7 +540,11 @@ internal sealed partial class SimulatorEndpoints
     private static async Task<JsonBody> ReadOptionalJsonAsync(HttpContext context)
     {
         using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        await using (var body = RequestBody(context))
+        {
+            await body.CopyToAsync(buffer, context.RequestAborted);
+        }
+
         if (buffer.Length == 0)
         {
             return new JsonBody(null, null);
@@ -555,6 +560,15 @@ internal sealed partial class SimulatorEndpoints
         }
     }
 
+    /// <summary>
+    /// The request body as sent before compression: Google's client libraries gzip the JSON they send
+    /// (<c>Content-Encoding: gzip</c>), and Google takes such bodies.
+    /// </summary>
+    private static Stream RequestBody(HttpContext context)
+        => context.Request.Headers.ContentEncoding.ToString().Equals("gzip", StringComparison.OrdinalIgnoreCase)
+            ? new System.IO.Compression.GZipStream(context.Request.Body, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true)
+            : new NonClosingStream(context.Request.Body);
+
     /// <summary>The request body, or <see langword="null"/> when it is larger than the simulator keeps.</summary>
     private static async Task<byte[]?> ReadBoundedBodyAsync(HttpContext context)
     {
@@ -565,9 +579,10 @@ internal sealed partial class SimulatorEndpoints
         }
 
         using var buffer = new MemoryStream();
+        await using var body = RequestBody(context);
         var chunk = new byte[81920];
         int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        while ((read = await body.ReadAsync(chunk, context.RequestAborted)) > 0)
         {
             if (buffer.Length + read > SimulatedBuckets.MaxObjectBytes)
             {
@@ -641,5 +656,35 @@ internal sealed partial class SimulatorEndpoints
     {
         /// <summary>No Content-Range at all: the body is the whole object.</summary>
         public bool WholeBody { get; init; }
+    }
+
+    /// <summary>Lets the request body be handed out in a <c>using</c> like a decompressing wrapper, without closing it.</summary>
+    private sealed class NonClosingStream(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
