@@ -78,4 +78,25 @@ public sealed class VideoStorageSpecs : IAsyncLifetime
         using var gone = await second.Client.GetAsync(new Uri(videoPath, UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }
+
+    [Fact]
+    public async Task Should_keep_the_videos_in_the_embedded_simulators_bucket_when_only_the_provider_and_bucket_are_set()
+    {
+        // arrange
+        await using var service = await ServiceHost.StartAsync(_data.Path, new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "GoogleCloudStorage",
+            ["Storage:Bucket"] = "demo-videos",
+        });
+
+        // act
+        var taskId = await service.Client.SubmitAsync(Api.SeedRequest(adId: 502));
+        var result = (await service.Client.WaitForSuccessAsync(taskId)).GetProperty("result");
+        var video = await service.Client.GetByteArrayAsync(new Uri(result.GetProperty("video_url").GetString()!));
+
+        // assert
+        Assert.Equal("ftyp"u8.ToArray(), video[4..8]);
+        Assert.Equal([$"videos/{taskId}.mp4"], service.EmbeddedSimulator.GetStorageObjectNames("demo-videos"));
+        Assert.True(service.EmbeddedSimulator.GetStats().TokenRequests >= 1);
+    }
 }

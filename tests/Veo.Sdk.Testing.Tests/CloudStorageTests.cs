@@ -138,6 +138,31 @@ public sealed class CloudStorageTests
         Assert.Equal(["multi.mp4", "plain.bin"], sim.Simulator.GetStorageObjectNames(Bucket));
     }
 
+    [Fact]
+    public async Task Should_read_gzip_encoded_metadata_as_google_clients_send_it()
+    {
+        // arrange
+        await using var sim = await TestSimulator.StartAsync();
+        using var compressed = new MemoryStream();
+        await using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await gzip.WriteAsync(Encoding.UTF8.GetBytes("{\"name\":\"zipped.mp4\"}"));
+        }
+
+        // act
+        using var begin = await SendAsync(sim, HttpMethod.Post, $"upload/storage/v1/b/{Bucket}/o?uploadType=resumable", request =>
+        {
+            request.Content = new ByteArrayContent(compressed.ToArray());
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Content.Headers.ContentEncoding.Add("gzip");
+        });
+        using var put = await PutAsync(sim, begin.Headers.Location!, [1, 2, 3], "bytes 0-2/3");
+
+        // assert
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(["zipped.mp4"], sim.Simulator.GetStorageObjectNames(Bucket));
+    }
+
     private static byte[] Payload(int length)
     {
         var bytes = new byte[length];
