@@ -77,6 +77,12 @@ public sealed class VideoStorageSpecs : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         using var gone = await second.Client.GetAsync(new Uri(videoPath, UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+
+        // and a bucket that refuses the node's credential is a 503 to retry, not a 404 (the row says the video exists)
+        _veo.RevokeServiceAccount("veo-service@reference-tests.iam.gserviceaccount.com");
+        using var refused = await second.Client.GetAsync(new Uri(videoPath, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter);
     }
 
     [Fact]
