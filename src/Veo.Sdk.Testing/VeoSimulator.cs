@@ -151,6 +151,9 @@ public sealed class VeoSimulator : IAsyncDisposable
     /// </summary>
     public IReadOnlyList<string> GetOperationNames() => _state.GetOperationNames();
 
+    /// <inheritdoc cref="VeoSimulatorState.GetStorageObjectNames"/>
+    public IReadOnlyList<string> GetStorageObjectNames(string bucket) => _state.GetStorageObjectNames(bucket);
+
     /// <summary>Sets the counters back to zero; operations in flight keep running (see <see cref="VeoSimulatorState.ResetStats"/>).</summary>
     public void ResetStats() => _state.ResetStats();
 

@@ -49,8 +49,13 @@ public static class VeoSimulatorEndpointRouteBuilderExtensions
             group.MapGet(models + "/{model}/operations/{operationId}", handlers.VertexGetOperationAsync);
         }
 
-        // the Cloud Storage JSON API (storage.googleapis.com), for the videos Vertex AI writes under a storageUri
+        // the Cloud Storage JSON API (storage.googleapis.com): the videos Vertex AI writes under a storageUri, and objects
+        // clients upload, read, rewrite and delete
         group.MapGet("/storage/v1/b/{bucket}/o/{**objectName}", handlers.StorageObjectAsync);
+        group.MapDelete("/storage/v1/b/{bucket}/o/{**objectName}", handlers.DeleteStorageObjectAsync);
+        group.MapPost("/storage/v1/b/{bucket}/o/{**objectName}", handlers.RewriteStorageObjectAsync);
+        group.MapPost("/upload/storage/v1/b/{bucket}/o", handlers.UploadStorageObjectAsync);
+        group.MapPut("/upload/storage/v1/b/{bucket}/o", handlers.ResumableUploadChunkAsync);
 
         // Google's OAuth 2.0 token endpoint (oauth2.googleapis.com/token), for service-account keys whose token_uri points here
         group.MapPost("/token", handlers.TokenAsync);

@@ -31,7 +31,6 @@ public sealed class VeoSimulatorState
     private readonly Queue<SimulatedOutcome> _script = new();
     private readonly ConcurrentDictionary<string, SimulatedOperation> _operations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SimulatedFile> _files = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Bucket, string Name), SimulatedObject> _objects = new();
     private readonly byte[] _mediaSigningKey = RandomNumberGenerator.GetBytes(32);
     private readonly ILogger _logger;
 
@@ -56,6 +55,7 @@ public sealed class VeoSimulatorState
         KnownModels = options.KnownModels.ToFrozenSet(StringComparer.Ordinal);
         RetiredModels = options.RetiredModels.ToFrozenSet(StringComparer.Ordinal);
         Tokens = new TokenAuthority(TimeProvider);
+        Buckets = new SimulatedBuckets(TimeProvider);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
@@ -69,6 +69,20 @@ public sealed class VeoSimulatorState
     internal FrozenSet<string> RetiredModels { get; }
 
     internal TokenAuthority Tokens { get; }
+
+    internal SimulatedBuckets Buckets { get; }
+
+    /// <summary>
+    /// The names of the Cloud Storage objects in a bucket right now, in order: the videos Vertex AI wrote under a
+    /// <c>storageUri</c> (once their operation is done) and what clients uploaded or copied there.
+    /// </summary>
+    /// <param name="bucket">The bucket's name.</param>
+    /// <returns>The object names, sorted ordinally.</returns>
+    public IReadOnlyList<string> GetStorageObjectNames(string bucket)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(bucket);
+        return Buckets.ListNames(bucket, TimeProvider.GetTimestamp());
+    }
 
     /// <summary>
     /// Registers a service account whose signed JWT assertions the token endpoint (<c>POST /token</c>) accepts, as Google
@@ -123,7 +137,9 @@ public sealed class VeoSimulatorState
                 _maxActive,
                 Interlocked.Read(ref _startRequests),
                 Interlocked.Read(ref _rejectedStarts),
-                Tokens.TokenRequests);
+                Tokens.TokenRequests,
+                Buckets.Uploads,
+                Buckets.Copies);
         }
     }
 
@@ -142,6 +158,7 @@ public sealed class VeoSimulatorState
             Interlocked.Exchange(ref _startRequests, 0);
             Interlocked.Exchange(ref _rejectedStarts, 0);
             Tokens.ResetStats();
+            Buckets.ResetStats();
             _maxActive = _active;
         }
     }
@@ -299,7 +316,7 @@ public sealed class VeoSimulatorState
 
             foreach (var objectName in storageObjects)
             {
-                _objects[(bucket, objectName)] = new SimulatedObject(bucket, objectName, SampleVideos.For(request.AspectRatio), operation);
+                Buckets.AddGenerated(bucket, objectName, SampleVideos.For(request.AspectRatio), operation);
             }
 
             _pending.Enqueue(operation, completesAt);
@@ -315,10 +332,6 @@ public sealed class VeoSimulatorState
     internal bool TryGetOperation(string name, out SimulatedOperation operation) => _operations.TryGetValue(name, out operation!);
 
     internal bool TryGetFile(string fileId, out SimulatedFile file) => _files.TryGetValue(fileId, out file!);
-
-    /// <summary>A Cloud Storage object the simulator wrote, once its operation is done (before that it does not exist yet).</summary>
-    internal bool TryGetObject(string bucket, string name, out SimulatedObject storedObject)
-        => _objects.TryGetValue((bucket, name), out storedObject!) && storedObject.Operation.IsDone(TimeProvider.GetTimestamp());
 
     /// <summary>Whether a file can be downloaded now: its operation is done and the 2-day retention has not passed.</summary>
     internal bool IsAvailable(SimulatedFile file)

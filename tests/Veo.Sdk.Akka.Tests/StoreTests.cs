@@ -185,5 +185,10 @@ public sealed class StoreTests
         {
             await Assert.ThrowsAsync<ArgumentException>(() => store.OpenReadAsync(bad));
         }
+
+        await store.DeleteAsync("abc.mp4");
+        await store.DeleteAsync("abc.mp4");   // already gone: nothing happens
+        Assert.Null(await store.OpenReadAsync("abc.mp4"));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.DeleteAsync("../veo.db"));
     }
 }

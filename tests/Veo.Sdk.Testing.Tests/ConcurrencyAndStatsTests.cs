@@ -114,7 +114,7 @@ public sealed class ConcurrencyAndStatsTests
 
         // assert
         Assert.Equal(
-            ["active", "downloads", "max_active", "operations_started", "polls", "rejected_starts", "start_requests", "token_requests"],
+            ["active", "downloads", "max_active", "operations_started", "polls", "rejected_starts", "start_requests", "storage_copies", "storage_uploads", "token_requests"],
             TestSimulator.PropertyNames(json.RootElement));
         Assert.Equal(new VeoSimulatorStats(1, 1, 0, 1, 1, 2, 1), JsonSerializer.Deserialize<VeoSimulatorStats>(text));
         Assert.Equal(sim.Simulator.GetStats(), JsonSerializer.Deserialize<VeoSimulatorStats>(text));

@@ -23,7 +23,8 @@ public static class VideoEndpoints
             .WithSummary("The generated MP4 (range requests supported, so browsers can seek); result.video_url points here")
             .Produces(StatusCodes.Status200OK, contentType: "video/mp4")
             .Produces(StatusCodes.Status206PartialContent, contentType: "video/mp4")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         app.MapGet("/api/v1/ads/{ad_id:long}/generations", ListForAdAsync)
             .WithTags("Videos")
@@ -47,7 +48,19 @@ public static class VideoEndpoints
             return VideoNotFound(generationId);
         }
 
-        var stream = await videos.OpenReadAsync(generation.VideoLocation, context.RequestAborted);
+        Stream? stream;
+        try
+        {
+            stream = await videos.OpenReadAsync(generation.VideoLocation, context.RequestAborted);
+        }
+        catch (IOException)
+        {
+            // The store is there but cannot answer now (a bucket refusing the node's token, Cloud Storage unreachable):
+            // the video exists, so this is not a 404, and the caller may try again.
+            context.Response.Headers.RetryAfter = "5";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Video store unavailable", detail: $"The video of generation {generationId} cannot be read right now; try again.");
+        }
+
         if (stream is null)
         {
             return VideoNotFound(generationId);

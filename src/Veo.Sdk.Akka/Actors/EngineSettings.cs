@@ -54,7 +54,7 @@ internal sealed record EngineSettings(
 /// <summary>What a task's actor works with besides its dispatcher: Veo, the stores, the metrics, the clock.</summary>
 internal sealed record TaskServices(
     IVeoClient Client,
-    FolderVideoStore Videos,
+    IVideoStore Videos,
     IGenerationRecorder Generations,
     VeoGenerationMetrics Metrics,
     EngineSettings Settings,

@@ -140,8 +140,9 @@ public static class VeoGenerationHostingExtensions
         services.TryAddSingleton(provider => new VeoGenerationMetrics(provider.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton<IGenerationRecorder>(provider => CreateRecorder(provider.GetRequiredService<IOptions<VeoPersistenceOptions>>().Value));
         services.TryAddSingleton<IGenerationStore>(provider => provider.GetRequiredService<IGenerationRecorder>());
-        services.TryAddSingleton(provider => new FolderVideoStore(provider.GetRequiredService<IOptions<VeoStorageOptions>>().Value.VideosPath));
-        services.TryAddSingleton<IVideoStore>(provider => provider.GetRequiredService<FolderVideoStore>());
+        services.TryAddSingleton(provider => VideoStores.Create(
+            provider.GetRequiredService<IOptions<VeoStorageOptions>>().Value,
+            provider.GetService<IOptions<VeoClientOptions>>()?.Value));
         services.TryAddSingleton<IVideoGenerationService, VideoGenerationService>();
         services.AddHostedService<GenerationTableInitializer>();
         return services;
@@ -209,7 +210,7 @@ public static class VeoGenerationHostingExtensions
                 {
                     var shared = new TaskServices(
                         Require<IVeoClient>(resolver.GetService<IVeoClient>(), VeoClientHint),
-                        Require<FolderVideoStore>(resolver.GetService<FolderVideoStore>()),
+                        Require<IVideoStore>(resolver.GetService<IVideoStore>()),
                         Require<IGenerationRecorder>(resolver.GetService<IGenerationRecorder>()),
                         Require<VeoGenerationMetrics>(resolver.GetService<VeoGenerationMetrics>()),
                         settings,

@@ -177,20 +177,57 @@ public sealed class VeoPersistenceOptions
     public override string ToString() => $"VeoPersistenceOptions {{ Provider = {Provider} }}";
 }
 
+/// <summary>Which store keeps finished videos (<c>Storage:Provider</c>).</summary>
+public enum VideoStoreProvider
+{
+    /// <summary>Files in a folder of this node (<c>Storage:VideosPath</c>), the default: one node serves its own videos.</summary>
+    Folder = 0,
+
+    /// <summary>Objects in a Google Cloud Storage bucket (<c>Storage:Bucket</c>, <c>Storage:ObjectPrefix</c>): every node serves every video.</summary>
+    GoogleCloudStorage = 1,
+}
+
 /// <summary>Where finished videos are kept; bound from the <c>Storage</c> configuration section.</summary>
 public sealed class VeoStorageOptions
 {
     /// <summary>The configuration section bound by <c>AddVeoGenerationEngine</c>.</summary>
     public const string SectionName = "Storage";
 
-    /// <summary>The folder of the video files (created when missing); relative paths resolve against the working directory.</summary>
+    /// <summary>The default of <see cref="ObjectPrefix"/>.</summary>
+    public const string DefaultObjectPrefix = "videos/";
+
+    /// <summary>Which store keeps the videos: a folder (the default) or a Cloud Storage bucket.</summary>
+    public VideoStoreProvider Provider { get; set; } = VideoStoreProvider.Folder;
+
+    /// <summary>The folder of the video files (created when missing); relative paths resolve against the working directory. Used by <see cref="VideoStoreProvider.Folder"/>.</summary>
     public string VideosPath { get; set; } = "data/videos";
+
+    /// <summary>The Cloud Storage bucket of <see cref="VideoStoreProvider.GoogleCloudStorage"/> (required there), e.g. <c>my-app-videos</c>.</summary>
+    public string? Bucket { get; set; }
+
+    /// <summary>The start of every object name the bucket store writes: a task's video is <c>{prefix}{task id}.mp4</c>. Empty puts them at the bucket's root.</summary>
+    public string ObjectPrefix { get; set; } = DefaultObjectPrefix;
+
+    /// <summary>
+    /// The Cloud Storage JSON API root the bucket store calls (e.g. a Veo simulator's base URL). <see langword="null"/>:
+    /// on Vertex AI, the Veo client's <c>Veo:StorageBaseUrl</c>, else its <c>Veo:BaseUrl</c> (as the client reads <c>gs://</c>
+    /// results), else Google's <c>https://storage.googleapis.com/</c>.
+    /// </summary>
+    public Uri? BaseUrl { get; set; }
+
+    /// <summary>
+    /// A Google credentials file (a service-account key) for the bucket store. <see langword="null"/>: the Veo client's own
+    /// credential when it is on Vertex AI (<c>Veo:CredentialsFile</c>, <c>Veo:CredentialsJson</c>, …), else Application
+    /// Default Credentials.
+    /// </summary>
+    public string? CredentialsFile { get; set; }
 
     /// <summary>
     /// A Cloud Storage prefix (<c>gs://bucket/folder/</c>) for Vertex AI to write each generation's videos to, under
-    /// <c>{prefix}{task id}/</c>, instead of returning them inline in the poll answer; the engine then copies the video into
-    /// the video store with the client's own credentials. Ignored on the Gemini API. <see langword="null"/> (the default):
-    /// inline results.
+    /// <c>{prefix}{task id}/</c>, instead of returning them inline in the poll answer; the video store then takes the video
+    /// from there: the bucket store keeps Google's object as it is when it is in <see cref="Bucket"/> and copies it inside
+    /// Cloud Storage otherwise (no bytes pass through the node either way), the folder store downloads it with the client's
+    /// own credentials. Ignored on the Gemini API. <see langword="null"/> (the default): inline results.
     /// </summary>
     public string? VertexOutputUri { get; set; }
 
@@ -202,9 +239,33 @@ public sealed class VeoStorageOptions
     /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(VideosPath))
+        if (!Enum.IsDefined(Provider))
+        {
+            throw new ArgumentException($"{SectionName}:Provider must be Folder or GoogleCloudStorage, not '{Provider}'.");
+        }
+
+        if (Provider == VideoStoreProvider.Folder && string.IsNullOrWhiteSpace(VideosPath))
         {
             throw new ArgumentException($"{SectionName}:VideosPath must name a folder (environment variable Storage__VideosPath).");
+        }
+
+        if (Provider == VideoStoreProvider.GoogleCloudStorage)
+        {
+            if (string.IsNullOrWhiteSpace(Bucket) || !Storage.CloudStorageNames.IsBucketName(Bucket))
+            {
+                throw new ArgumentException(
+                    $"{SectionName}:Bucket must name a Cloud Storage bucket (3 to 63 lowercase letters, digits, '-', '_' or '.') when {SectionName}:Provider is GoogleCloudStorage, not '{Bucket}' (environment variable Storage__Bucket).");
+            }
+
+            if (ObjectPrefix is null || ObjectPrefix.StartsWith('/') || ObjectPrefix.AsSpan().ContainsAny('\r', '\n') || ObjectPrefix.Length > 512)
+            {
+                throw new ArgumentException($"{SectionName}:ObjectPrefix must be empty or a path inside the bucket such as 'videos/' (no leading '/'), not '{ObjectPrefix}'.");
+            }
+
+            if (BaseUrl is { } baseUrl && (!baseUrl.IsAbsoluteUri || baseUrl.Scheme is not ("http" or "https")))
+            {
+                throw new ArgumentException($"{SectionName}:BaseUrl must be an absolute http(s) URL, not '{baseUrl}'.");
+            }
         }
 
         if (VertexOutputUri is not null)
@@ -222,5 +283,7 @@ public sealed class VeoStorageOptions
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"VeoStorageOptions {{ VideosPath = {VideosPath}, VertexOutputUri = {VertexOutputUri} }}";
+    public override string ToString() => Provider == VideoStoreProvider.GoogleCloudStorage
+        ? $"VeoStorageOptions {{ Provider = {Provider}, Bucket = {Bucket}, ObjectPrefix = {ObjectPrefix}, BaseUrl = {BaseUrl?.ToString() ?? "(default)"}, VertexOutputUri = {VertexOutputUri} }}"
+        : $"VeoStorageOptions {{ Provider = {Provider}, VideosPath = {VideosPath}, VertexOutputUri = {VertexOutputUri} }}";
 }

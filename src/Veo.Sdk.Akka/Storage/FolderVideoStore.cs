@@ -29,6 +29,28 @@ internal sealed class FolderVideoStore : IVideoStore
         return Path.Combine(Folder, location);
     }
 
+    /// <summary>
+    /// Downloads the video to <c>{taskId}.mp4</c>: the client writes a temporary file and moves it into place when complete,
+    /// so the name never holds part of a video, and a second save of the task overwrites the first.
+    /// </summary>
+    public async Task<StoredVideo> SaveAsync(string taskId, GeneratedVideo video, IVeoClient client, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
+        ArgumentNullException.ThrowIfNull(video);
+        ArgumentNullException.ThrowIfNull(client);
+        var location = LocationFor(taskId);
+        var size = await client.DownloadVideoToFileAsync(video, PathFor(location), cancellationToken).ConfigureAwait(false);
+        return new StoredVideo(location, size);
+    }
+
+    public Task DeleteAsync(string location, CancellationToken cancellationToken = default)
+    {
+        var path = PathFor(location);
+        cancellationToken.ThrowIfCancellationRequested();
+        File.Delete(path);
+        return Task.CompletedTask;
+    }
+
     public Task<Stream?> OpenReadAsync(string location, CancellationToken cancellationToken = default)
     {
         var path = PathFor(location);

@@ -68,13 +68,3 @@ public interface IGenerationStore
     /// <returns>The generations, newest first.</returns>
     Task<IReadOnlyList<GenerationRecord>> ListByAdAsync(long adId, int limit = 100, CancellationToken cancellationToken = default);
 }
-
-/// <summary>Where finished videos are kept. The default keeps them in a folder (<c>Storage:VideosPath</c>).</summary>
-public interface IVideoStore
-{
-    /// <summary>Opens a stored video for reading.</summary>
-    /// <param name="location">The location the store returned when saving.</param>
-    /// <param name="cancellationToken">Stops waiting.</param>
-    /// <returns>A readable, seekable stream, or <see langword="null"/> when the video is not there.</returns>
-    Task<Stream?> OpenReadAsync(string location, CancellationToken cancellationToken = default);
-}

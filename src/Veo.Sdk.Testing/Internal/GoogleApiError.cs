@@ -17,6 +17,20 @@ internal sealed class GoogleApiError(int httpStatus, string status, string messa
     /// <summary>Also sent as the <c>Retry-After</c> header, in whole seconds.</summary>
     public TimeSpan? RetryDelay { get; private init; }
 
+    /// <summary>
+    /// The Cloud Storage JSON API's reason (<c>notFound</c>, <c>required</c>, <c>invalid</c>, …): that API still sends the
+    /// older <c>errors[]</c> list beside <c>code</c> and <c>message</c>, and clients read the reason from it.
+    /// </summary>
+    public string? StorageReason { get; private init; }
+
+    public static GoogleApiError NoSuchObject(string bucket, string name) => new(404, "NOT_FOUND", $"No such object: {bucket}/{name}") { StorageReason = "notFound" };
+
+    public static GoogleApiError StorageInvalid(string message) => new(400, "INVALID_ARGUMENT", message) { StorageReason = "invalid" };
+
+    public static GoogleApiError StorageRequired(string what) => new(400, "INVALID_ARGUMENT", $"Required: {what}") { StorageReason = "required" };
+
+    public static GoogleApiError NoSuchUpload() => new(404, "NOT_FOUND", "No such upload session; begin a new one with POST …/o?uploadType=resumable.") { StorageReason = "notFound" };
+
     public static GoogleApiError InvalidArgument(string field, string message)
         => new(400, "INVALID_ARGUMENT", message) { Details = { new BadRequestDetail(field, message) } };
 
@@ -85,6 +99,17 @@ internal sealed class GoogleApiError(int httpStatus, string status, string messa
         writer.WriteNumber("code", HttpStatus);
         writer.WriteString("message", Message);
         writer.WriteString("status", Status);
+        if (StorageReason is { } reason)
+        {
+            writer.WriteStartArray("errors");
+            writer.WriteStartObject();
+            writer.WriteString("message", Message);
+            writer.WriteString("domain", "global");
+            writer.WriteString("reason", reason);
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+        }
+
         if (Details.Count > 0)
         {
             writer.WriteStartArray("details");

@@ -77,8 +77,5 @@ internal sealed class SimulatedOperation
     public bool TryConsumePollFailure() => Volatile.Read(ref _failNextPoll) == 1 && Interlocked.Exchange(ref _failNextPoll, 0) == 1;
 }
 
-/// <summary>A generated video written to the simulated Cloud Storage (Vertex AI with a <c>storageUri</c>).</summary>
-internal sealed record SimulatedObject(string Bucket, string Name, SampleVideo Video, SimulatedOperation Operation);
-
 /// <summary>A generated video as a Gemini file.</summary>
 internal sealed record SimulatedFile(string Id, SampleVideo Video, SimulatedOperation Operation);

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Primitives;
 namespace Veo.Sdk.Testing.Internal;
 
 /// <summary>The request handlers: the Gemini API and Vertex AI surfaces, the media redirect target and the control endpoints.</summary>
-internal sealed class SimulatorEndpoints(VeoSimulatorState state)
+internal sealed partial class SimulatorEndpoints(VeoSimulatorState state)
 {
     public const string GeminiPredictResponseType = "type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse";
     public const string VertexGenerateVideoResponseType = "type.googleapis.com/cloud.ai.large_models.vision.GenerateVideoResponse";
@@ -221,51 +221,6 @@ internal sealed class SimulatorEndpoints(VeoSimulatorState state)
             ? RefuseAsync(context, authError)
             : RefuseAsync(context, GoogleApiError.InvalidArgument("name", "The Operation ID must be a Long. Veo operations are read with POST …/models/{model}:fetchPredictOperation."));
 
-    // GET /storage/v1/b/{bucket}/o/{object}   (the Cloud Storage JSON API: metadata, or the bytes with alt=media)
-    public async Task StorageObjectAsync(HttpContext context)
-    {
-        if (CheckAccessToken(context) is { } authError)
-        {
-            await RefuseAsync(context, authError);
-            return;
-        }
-
-        // The object name is one path segment with its slashes escaped (%2F), as the JSON API wants it.
-        var bucket = GetRouteValue(context, "bucket");
-        var rawPath = context.Request.Path.Value ?? string.Empty;
-        var marker = $"/b/{bucket}/o/";
-        var at = rawPath.IndexOf(marker, StringComparison.Ordinal);
-        var objectName = at < 0 ? string.Empty : Uri.UnescapeDataString(rawPath[(at + marker.Length)..]);
-        if (!state.TryGetObject(bucket, objectName, out var stored))
-        {
-            await RefuseAsync(context, GoogleApiError.NotFound($"No such object: {bucket}/{objectName}"));
-            return;
-        }
-
-        if (!string.Equals(context.Request.Query["alt"], "media", StringComparison.Ordinal))
-        {
-            await WriteJsonAsync(context, StatusCodes.Status200OK, writer =>
-            {
-                writer.WriteStartObject();
-                writer.WriteString("kind", "storage#object");
-                writer.WriteString("id", $"{bucket}/{objectName}/1");
-                writer.WriteString("name", objectName);
-                writer.WriteString("bucket", bucket);
-                writer.WriteString("contentType", "video/mp4");
-                writer.WriteString("size", stored.Video.Bytes.Length.ToString(CultureInfo.InvariantCulture));
-                writer.WriteString("timeCreated", stored.Operation.CompletesAtUtc.UtcDateTime);
-                writer.WriteString("updated", stored.Operation.CompletesAtUtc.UtcDateTime);
-                writer.WriteString("etag", stored.Video.ETag.Tag.ToString().Trim('"'));
-                writer.WriteEndObject();
-            });
-            return;
-        }
-
-        state.CountDownload();
-        await Results.Bytes(stored.Video.Bytes, "video/mp4", fileDownloadName: null, enableRangeProcessing: true, lastModified: stored.Operation.CompletesAtUtc, entityTag: stored.Video.ETag)
-            .ExecuteAsync(context);
-    }
-
     // GET /_simulator/stats
     public Task StatsAsync(HttpContext context)
     {
@@ -281,6 +236,8 @@ internal sealed class SimulatorEndpoints(VeoSimulatorState state)
             writer.WriteNumber("start_requests", stats.StartRequests);
             writer.WriteNumber("rejected_starts", stats.RejectedStarts);
             writer.WriteNumber("token_requests", stats.TokenRequests);
+            writer.WriteNumber("storage_uploads", stats.StorageUploads);
+            writer.WriteNumber("storage_copies", stats.StorageCopies);
             writer.WriteEndObject();
         });
     }

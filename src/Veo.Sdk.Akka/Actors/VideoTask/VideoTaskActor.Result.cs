@@ -6,8 +6,9 @@ using Veo.Sdk.Akka.Storage;
 namespace Veo.Sdk.Akka.Actors;
 
 /// <summary>
-/// The result: what Veo's finished operation means for the task. A video is downloaded, then its generation row written,
-/// and only then is the task a success; both steps are retried (<see cref="RetryPolicy.AfterTransferFailure"/>).
+/// The result: what Veo's finished operation means for the task. A video is saved to the video store (downloaded, or taken
+/// from where Vertex AI wrote it), then its generation row written, and only then is the task a success; both steps are
+/// retried (<see cref="RetryPolicy.AfterTransferFailure"/>).
 /// </summary>
 internal sealed partial class VideoTaskActor
 {
@@ -17,7 +18,7 @@ internal sealed partial class VideoTaskActor
     private VideoTaskStage? _runningStage;
 
     private GeneratedVideo? _video;
-    private long _videoSize;
+    private StoredVideo? _stored;
 
     /// <summary>Attempts at the current step (download or save).</summary>
     private int _ioAttempts;
@@ -50,12 +51,13 @@ internal sealed partial class VideoTaskActor
     private void Download()
     {
         var video = _video!;
-        var path = _services.Videos.PathFor(FolderVideoStore.LocationFor(TaskId));
+        var store = _services.Videos;
         var client = _services.Client;
+        var taskId = TaskId;
         var token = _io.Token;
         _transferInFlight = true;
-        Guard(() => client.DownloadVideoToFileAsync(video, path, token))
-            .PipeTo(Self, success: size => new Downloaded(size), failure: ex => new TransferFailed(ex, Saving: false));
+        Guard(() => store.SaveAsync(taskId, video, client, token))
+            .PipeTo(Self, success: stored => new Downloaded(stored), failure: ex => new TransferFailed(ex, Saving: false));
     }
 
     private void OnDownloaded(Downloaded downloaded)
@@ -63,12 +65,12 @@ internal sealed partial class VideoTaskActor
         _transferInFlight = false;
         if (_task.Phase != TaskPhase.Running)
         {
-            DeleteVideoFile();   // revoked while downloading: discard
+            DeleteVideo(downloaded.Video.Location);   // revoked while downloading: discard
             ScheduleIdlePassivation();
             return;
         }
 
-        _videoSize = downloaded.SizeBytes;
+        _stored = downloaded.Video;
         _runningStage = VideoTaskStage.Saving;
         _ioAttempts = 0;
         PushToWatchers();
@@ -78,6 +80,7 @@ internal sealed partial class VideoTaskActor
     private void Save()
     {
         var request = _task.Request!;
+        var stored = _stored!;
         var now = Now;
         var generation = new NewGeneration(
             TaskId,
@@ -87,8 +90,8 @@ internal sealed partial class VideoTaskActor
             request.Veo.Model,
             request.Veo.Seed,
             request.Veo.AspectRatio,
-            FolderVideoStore.LocationFor(TaskId),
-            _videoSize,
+            stored.Location,
+            stored.SizeBytes,
             Math.Round((now - (_task.StartRequestedAt ?? now)).TotalSeconds, 3),
             _task.OperationName,
             _task.SubmittedAt ?? now,
@@ -159,19 +162,24 @@ internal sealed partial class VideoTaskActor
         }
     }
 
-    private void DeleteVideoFile()
+    /// <summary>Best effort, off the actor: a discarded video left behind costs storage, never the task.</summary>
+    private void DeleteVideo(string location)
     {
-        try
+        var log = _log;
+        var taskId = TaskId;
+        var store = _services.Videos;
+        Guard(async () =>
         {
-            File.Delete(_services.Videos.PathFor(FolderVideoStore.LocationFor(TaskId)));
-        }
-        catch (IOException ex)
-        {
-            _log.Warning("Task {TaskId}: could not delete the discarded video: {Reason}", TaskId, ex.Message);
-        }
+            await store.DeleteAsync(location, CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }).ContinueWith(
+            deleted => log.Warning("Task {TaskId}: could not delete the discarded video {Location}: {Reason}", taskId, location, deleted.Exception?.GetBaseException().Message),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
-    private sealed record Downloaded(long SizeBytes) : INoSerializationVerificationNeeded;
+    private sealed record Downloaded(StoredVideo Video) : INoSerializationVerificationNeeded;
 
     private sealed record Saved(GenerationRecord Record) : INoSerializationVerificationNeeded;
 
