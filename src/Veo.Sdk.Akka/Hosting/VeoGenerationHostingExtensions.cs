@@ -202,6 +202,10 @@ public static class VeoGenerationHostingExtensions
                     Role = options.Role,
                     BufferSize = 10_000,
                     SingletonIdentificationInterval = TimeSpan.FromMilliseconds(250),
+
+                    // Its "not found after 30 seconds" fires within a second of start-up, while the singleton is still being
+                    // created; readiness asks the dispatcher itself and says so when it cannot be reached.
+                    LogSingletonIdentificationFailure = false,
                 },
                 createProxyToo: true)
             .WithShardRegion<VideoGenerationRegion>(
