@@ -6,13 +6,16 @@ namespace Veo.Sdk.Akka.Actors;
 
 /// <summary>
 /// Lives for one <c>WatchAsync</c> enumeration: subscribes to a task through the shard region and writes each status it
-/// receives into a channel the facade reads. If the task's actor stops before the task ends (a rebalance, a restart), it
-/// subscribes again through the region, which brings the task back. Stopping it (the enumerator was disposed) unsubscribes.
+/// receives into a channel the facade reads. If the task's actor stops before the task ends (a rebalance, a restart, its
+/// node lost), it subscribes again through the region, which brings the task back; a subscription that is not answered
+/// (sent to a node that was being lost) is sent again every two seconds. Stopping it (the enumerator was disposed)
+/// unsubscribes.
 /// </summary>
 internal sealed class StatusSubscriber : ReceiveActor, IWithTimers
 {
     private const string ResubscribeTimer = "resubscribe";
     private static readonly TimeSpan ResubscribeDelay = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan UnansweredSubscriptionDelay = TimeSpan.FromSeconds(2);
 
     private readonly VideoTaskId _taskId;
     private readonly IActorRef _region;
@@ -35,12 +38,18 @@ internal sealed class StatusSubscriber : ReceiveActor, IWithTimers
                 Timers.StartSingleTimer(ResubscribeTimer, Resubscribe.Instance, ResubscribeDelay);
             }
         });
-        Receive<Resubscribe>(_ => _region.Tell(new WatchProtocol.Subscribe(_taskId, Self)));
+        Receive<Resubscribe>(_ => Subscribe());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    protected override void PreStart() => _region.Tell(new WatchProtocol.Subscribe(_taskId, Self));
+    protected override void PreStart() => Subscribe();
+
+    private void Subscribe()
+    {
+        _region.Tell(new WatchProtocol.Subscribe(_taskId, Self));
+        Timers.StartSingleTimer(ResubscribeTimer, Resubscribe.Instance, UnansweredSubscriptionDelay);
+    }
 
     protected override void PostStop()
     {
@@ -50,6 +59,7 @@ internal sealed class StatusSubscriber : ReceiveActor, IWithTimers
 
     private void OnStatus(VideoTaskReplies.StatusReply reply)
     {
+        Timers.Cancel(ResubscribeTimer);
         if (reply.Status is not { } status)
         {
             Context.Stop(Self);   // no such task: the enumeration is empty
