@@ -27,6 +27,7 @@ public static class ChildRun
             WorkDirectory = a.String("--work-dir") ?? Path.Combine(Path.GetTempPath(), "veo-bench", Guid.NewGuid().ToString("N")[..8]),
             Deadline = TimeSpan.FromSeconds(a.Double("--deadline") ?? ModeSettings.DefaultDeadline(workload).TotalSeconds),
             PostgresConnectionString = a.String("--postgres"),
+            Nodes = a.Int("--nodes") ?? 1,
         };
         var warmup = !a.Flag("--no-warmup");
         using var jit = a.Flag("--jit-report") ? new JitReport() : null;
@@ -156,7 +157,7 @@ public static class ChildRun
         return new RunRecord
         {
             Workload = workload.Name,
-            Mode = mode.Name() + (settings.PostgresConnectionString is null ? "" : "+pg") + (settings.Rate is { } rate ? string.Create(CultureInfo.InvariantCulture, $"@{rate:0}/s") : ""),
+            Mode = mode.Name() + (settings.PostgresConnectionString is null ? "" : "+pg") + (settings.Nodes > 1 ? string.Create(CultureInfo.InvariantCulture, $"+{settings.Nodes}nodes") : "") + (settings.Rate is { } rate ? string.Create(CultureInfo.InvariantCulture, $"@{rate:0}/s") : ""),
             N = workload.N,
             C = workload.C,
             LSeconds = workload.Latency.TotalSeconds,

@@ -15,7 +15,9 @@ public static class EngineHost
     /// <param name="concurrency">Generation:MaxConcurrency.</param>
     /// <param name="maxQueueLength">Generation:MaxQueueLength.</param>
     /// <param name="postgres">A PostgreSQL database to persist to instead of SQLite.</param>
-    public static IHost Build(string workDirectory, IVeoClient veo, int concurrency, int maxQueueLength, string? postgres = null)
+    /// <param name="akkaPort">The node's remoting port; with <paramref name="seed"/>, a node of a cluster.</param>
+    /// <param name="seed">The cluster's seed node address; <see langword="null"/>: a single-node cluster.</param>
+    public static IHost Build(string workDirectory, IVeoClient veo, int concurrency, int maxQueueLength, string? postgres = null, int? akkaPort = null, string? seed = null)
     {
         var database = Path.Combine(workDirectory, "veo.db");
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = workDirectory });
@@ -27,6 +29,8 @@ public static class EngineHost
             ["Persistence:ConnectionString"] = postgres ?? $"Data Source={database}",
             ["Storage:VideosPath"] = Path.Combine(workDirectory, "videos"),
             ["Akka:LogLevel"] = "Warning",
+            ["Akka:Port"] = akkaPort?.ToString(CultureInfo.InvariantCulture),
+            ["Akka:SeedNodes:0"] = seed,
         });
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(veo);

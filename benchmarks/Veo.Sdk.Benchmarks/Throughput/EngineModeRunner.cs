@@ -32,7 +32,8 @@ public sealed class EngineModeRunner : IModeRunner
     private readonly InProcessVeoClient? _inProcess;
     private readonly SimulatorVeo? _simulator;
     private readonly MeterListener _listener = new();
-    private IHost? _host;
+    private readonly List<IHost> _hosts = [];
+    private readonly List<IVideoGenerationService> _services = [];
     private IVideoGenerationService? _service;
     private volatile CompletionTracker? _tracker;
 
@@ -66,7 +67,7 @@ public sealed class EngineModeRunner : IModeRunner
         ? "VeoClient over HTTP → Veo simulator on loopback (start, polls, redirected download of a 97 KB MP4 to disk)"
         : "in-process IVeoClient (completion from timestamps; a 1.7 KB MP4 written to disk on download)";
 
-    public string MeasuredProcess => $"benchmark process: engine + client; {(_settings.PostgresConnectionString is null ? "SQLite file" : "PostgreSQL on loopback (its server's CPU is not counted)")}";
+    public string MeasuredProcess => $"benchmark process: {(_settings.Nodes > 1 ? $"{_settings.Nodes} engine nodes (one cluster)" : "engine")} + client; {(_settings.PostgresConnectionString is null ? "SQLite file" : "PostgreSQL on loopback (its server's CPU is not counted)")}";
 
     public ProcessProbe Probe => ProcessProbe.Self;
 
@@ -74,9 +75,34 @@ public sealed class EngineModeRunner : IModeRunner
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _host = EngineHost.Build(_settings.WorkDirectory, Veo, _concurrency, Math.Max(10_000, _maxTasks + 100), _settings.PostgresConnectionString);
-        await _host.StartAsync(cancellationToken).ConfigureAwait(false);
-        _service = _host.Services.GetRequiredService<IVideoGenerationService>();
+        var ports = _settings.Nodes > 1 ? FreePorts(_settings.Nodes) : [];
+        for (var i = 0; i < _settings.Nodes; i++)
+        {
+            var folder = _settings.Nodes > 1 ? Directory.CreateDirectory(Path.Combine(_settings.WorkDirectory, "node" + Invariant(i))).FullName : _settings.WorkDirectory;
+            var host = _settings.Nodes > 1
+                ? EngineHost.Build(folder, Veo, _concurrency, Math.Max(10_000, _maxTasks + 100), _settings.PostgresConnectionString, ports[i], $"akka.tcp://veo@127.0.0.1:{Invariant(ports[0])}")
+                : EngineHost.Build(_settings.WorkDirectory, Veo, _concurrency, Math.Max(10_000, _maxTasks + 100), _settings.PostgresConnectionString);
+            _hosts.Add(host);
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            _services.Add(host.Services.GetRequiredService<IVideoGenerationService>());
+        }
+
+        // Every node answers before the pass begins (joined, dispatcher found, shard region up).
+        foreach (var service in _services)
+        {
+            await StatusReads.GetAsync(service, Guid.NewGuid().ToString("N"), cancellationToken).ConfigureAwait(false);
+        }
+
+        _service = _services[0];
+    }
+
+    private static List<int> FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0)).ToList();
+        listeners.ForEach(l => l.Start());
+        var ports = listeners.Select(l => ((System.Net.IPEndPoint)l.LocalEndpoint).Port).ToList();
+        listeners.ForEach(l => l.Stop());
+        return ports;
     }
 
     public async Task<PhaseResult> RunAsync(Workload workload, string runId, CancellationToken cancellationToken)
@@ -95,7 +121,7 @@ public sealed class EngineModeRunner : IModeRunner
         var model = runId.EndsWith('w') ? VeoModels.Veo31Lite : VeoModels.Veo31Fast; // the JIT warm-up must not teach the engine a 0 s duration
         var measurement = Measurement.Start();
         var (latencies, _, firstTimestamp) = await SubmitDriver.RunAsync(workload.N, _settings.Submitters, _settings.Rate, (i, ct) =>
-            service.SubmitAsync(new VideoGenerationRequest
+            _services[i % _services.Count].SubmitAsync(new VideoGenerationRequest
             {
                 TaskId = BenchmarkRequests.TaskId(runId, i),
                 Veo = BenchmarkRequests.Veo(runId, i, http ? workload.Latency : null) with { Model = model },
@@ -210,12 +236,13 @@ public sealed class EngineModeRunner : IModeRunner
     public async ValueTask DisposeAsync()
     {
         _listener.Dispose();
-        if (_host is not null)
+        for (var i = _hosts.Count - 1; i >= 0; i--)
         {
-            await _host.StopAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-            _host.Dispose();
-            _host = null;
+            await _hosts[i].StopAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            _hosts[i].Dispose();
         }
+
+        _hosts.Clear();
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);

@@ -24,6 +24,9 @@ public sealed record ModeSettings
     /// </summary>
     public string? PostgresConnectionString { get; init; }
 
+    /// <summary>Engine mode: how many cluster nodes run the engine (each its own actor system in the one child process, all on <see cref="PostgresConnectionString"/>); submits go to them in turn.</summary>
+    public int Nodes { get; init; } = 1;
+
     public static int DefaultSubmitters(Workload workload) => Math.Min(64, workload.N);
 
     /// <summary>Four times the limit plus a minute: far beyond any plausible run, short enough to end a stuck one.</summary>

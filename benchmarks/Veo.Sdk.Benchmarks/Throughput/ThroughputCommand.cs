@@ -24,6 +24,8 @@ public static class ThroughputCommand
           --store       sqlite (default) or postgresql (mode "engine+pg"): the engine's journal, sharding state and generation
                         table; PostgreSQL from --postgres "<connection string>", VEO_BENCH_POSTGRES or VEO_TEST_POSTGRES, else a
                         throwaway server started as .ci/run starts one; each run gets a database of its own
+          --nodes K     engine mode on --store postgresql: K cluster nodes (actor systems) in the one child process, one
+                        budget (C) for the cluster, submits to the nodes in turn (mode "engine+pg+Knodes")
           --no-record   do not touch benchmarks/RESULTS.md and benchmarks/results/runs.jsonl
         """;
 
@@ -54,9 +56,15 @@ public static class ThroughputCommand
         var rate = a.Double("--rate");
         var store = a.String("--store") ?? "sqlite";
         var postgresServer = a.String("--postgres");
+        var nodes = a.Int("--nodes") ?? 1;
         if (store is not ("sqlite" or "postgresql"))
         {
             throw new ArgumentException($"--store '{store}' is unknown; use sqlite or postgresql.");
+        }
+
+        if (nodes is < 1 or > 5 || (nodes > 1 && store != "postgresql"))
+        {
+            throw new ArgumentException("--nodes takes 1 to 5, and more than one node needs --store postgresql (the nodes share one database).");
         }
         var modes = a.List("--mode").Select(RunModes.Parse).ToList();
         var workloads = a.List("--workload").Select(Workload.Parse).ToList();
@@ -112,7 +120,7 @@ public static class ThroughputCommand
         {
             foreach (var run in plan)
             {
-                var result = await RunOneAsync(run, submitters, noWarmup, postgres, jitReport, cancellationToken).ConfigureAwait(false);
+                var result = await RunOneAsync(run, submitters, noWarmup, postgres, jitReport, nodes, cancellationToken).ConfigureAwait(false);
                 result = result with { Command = command };
                 records.Add(result);
                 await human.WriteAsync(result.ToText()).ConfigureAwait(false);
@@ -135,10 +143,15 @@ public static class ThroughputCommand
         return 0;
     }
 
-    private static async Task<RunRecord> RunOneAsync(PlannedRun run, int? submitters, bool noWarmup, ThrowawayPostgres? postgres, bool jitReport, CancellationToken cancellationToken)
+    private static async Task<RunRecord> RunOneAsync(PlannedRun run, int? submitters, bool noWarmup, ThrowawayPostgres? postgres, bool jitReport, int nodes, CancellationToken cancellationToken)
     {
         var w = run.Workload;
         var args = new List<string> { ChildRun.Command, "--mode", run.Mode.Name() };
+        if (nodes > 1 && run.Mode == RunMode.Engine)
+        {
+            args.AddRange(["--nodes", nodes.ToString(CultureInfo.InvariantCulture)]);
+        }
+
         args.AddRange(w.Name == "custom"
             ? ["--n", w.N.ToString(CultureInfo.InvariantCulture), "--c", w.C.ToString(CultureInfo.InvariantCulture), "--l", w.Latency.TotalSeconds.ToString(CultureInfo.InvariantCulture)]
             : ["--workload", w.Name]);
