@@ -25,6 +25,9 @@ internal sealed partial class VideoTaskActor
     /// <summary>A request or reclaim is on its way and unanswered; asked again after this wait.</summary>
     private TimeSpan? _registrationWait;
 
+    /// <summary>Recovery found the task generating at Veo and reported it; the dispatcher has not answered yet.</summary>
+    private bool _reclaimPending;
+
     /// <summary>The task is queued at the dispatcher (a grant may be on its way).</summary>
     private bool _awaitingGrant;
 
@@ -47,6 +50,7 @@ internal sealed partial class VideoTaskActor
     /// <summary>Counts this task as a holder at the dispatcher: recovery found it generating at Veo, or a new dispatcher must learn of its slot.</summary>
     private void ReclaimSlot()
     {
+        _reclaimPending = !_holdsSlot;
         _dispatcher.Tell(new ReclaimSlot(TaskId, _task.Model));
         AwaitRegistration();
     }
@@ -111,7 +115,7 @@ internal sealed partial class VideoTaskActor
             _log.Info("Task {TaskId}: asking the dispatcher for a slot again, {Reason}", TaskId, why);
             RequestSlot(enforceQueueLimit: false, recovered: true);
         }
-        else if (_recoveredRunning && _task.Phase == TaskPhase.Running)
+        else if (_reclaimPending && _task.Phase == TaskPhase.Running)
         {
             ReclaimSlot();   // the reclaim of recovery itself went unanswered
         }
@@ -181,6 +185,15 @@ internal sealed partial class VideoTaskActor
         {
             return;   // a new dispatcher now counts the slot we hold; nothing else changes
         }
+
+        if (!_reclaimPending)
+        {
+            // A late answer to a reclaim asked twice, after the slot was given back: it is not ours to hold.
+            _dispatcher.Tell(new ReleaseSlot(TaskId));
+            return;
+        }
+
+        _reclaimPending = false;
 
         _holdsSlot = true;
         _expected = reclaimed.Expected;
