@@ -23,7 +23,7 @@ internal sealed class VideoGenerationRegion
     }
 }
 
-/// <summary>The <c>ActorRegistry</c> key of this node's <see cref="GenerationDispatcher"/>.</summary>
+/// <summary>The <c>ActorRegistry</c> key of the proxy to the cluster's <see cref="GenerationDispatcher"/> singleton.</summary>
 internal sealed class GenerationDispatcherKey
 {
     private GenerationDispatcherKey()

@@ -9,7 +9,7 @@ internal enum SlotRequestOutcome
 }
 
 /// <summary>
-/// The bookkeeping behind a node's bounded parallelism, free of actors so it can be tested alone: who holds one of the
+/// The bookkeeping behind the cluster's bounded parallelism, free of actors so it can be tested alone: who holds one of the
 /// slots, who waits (priority lane first, then submission time, then id — all from the journal, so the order survives
 /// restarts), and how many slots may be used right now. A quota refusal lowers the limit to what Veo was running for us
 /// when it refused (the slots still held once the refused one is freed), so the limit learns the quota instead of

@@ -10,11 +10,11 @@ public sealed class VeoGenerationOptions
     /// <summary>The configuration section bound by <c>AddVeoGenerationEngine</c>.</summary>
     public const string SectionName = "Generation";
 
-    /// <summary>The most generations running at Veo at once on one node (the original ran 7 clicks side by side).</summary>
+    /// <summary>The most generations running at Veo at once across the whole cluster, since Google's quota is per project and model (the original ran 7 clicks side by side).</summary>
     [Range(1, 10_000)]
     public int MaxConcurrency { get; set; } = 8;
 
-    /// <summary>The most tasks waiting on one node; a submit beyond it fails with <see cref="GenerationQueueFullException"/> and stores nothing.</summary>
+    /// <summary>The most tasks waiting in the cluster's queue; a submit beyond it fails with <see cref="GenerationQueueFullException"/> and stores nothing.</summary>
     [Range(0, 10_000_000)]
     public int MaxQueueLength { get; set; } = 10_000;
 

@@ -9,7 +9,7 @@ namespace Veo.Sdk.Akka.Actors;
 
 /// <summary>
 /// Owns one generation task: its journal (what was asked, whether Veo was asked, which operation Veo named, how it
-/// ended), its slot at the node's <see cref="GenerationDispatcher"/>, and the Veo calls made for it. Decisions are the pure
+/// ended), its slot at the cluster's <see cref="GenerationDispatcher"/>, and the Veo calls made for it. Decisions are the pure
 /// <see cref="VideoTaskDecisions"/>, retries and waits the pure policies beside them (<see cref="RetryPolicy"/>,
 /// <see cref="ReceiptWaitPolicy"/>, <see cref="TimeLimitPolicy"/>); this actor sequences them with I/O, timers and persistence.
 /// </summary>
