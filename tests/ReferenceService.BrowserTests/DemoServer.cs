@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using Microsoft.Playwright;
 
 namespace ReferenceService.BrowserTests;
@@ -43,7 +42,7 @@ public sealed class DemoServer : IAsyncLifetime, IAsyncDisposable
         }, TimeSpan.FromSeconds(90));
         BaseUrl = _service.BaseUrl;
         Api = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
-        await WaitUntilReadyAsync();
+        await _service.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
 
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -101,37 +100,5 @@ public sealed class DemoServer : IAsyncLifetime, IAsyncDisposable
         {
             // A file still held by a closing handle: the temp folder is cleaned by the OS later.
         }
-    }
-
-    private async Task WaitUntilReadyAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var last = "no answer yet";
-        while (!timeout.IsCancellationRequested)
-        {
-            try
-            {
-                using var response = await Api.GetAsync(new Uri("health/ready", UriKind.Relative), timeout.Token);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-
-                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(timeout.Token)}";
-            }
-            catch (HttpRequestException exception)
-            {
-                last = exception.Message;
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None);
-        }
-
-        throw new TimeoutException(
-            $"The service at {BaseUrl} did not become ready within 60 s (last: {last}). Its output:\n{_service?.RecentOutput}");
     }
 }

@@ -155,23 +155,16 @@ public sealed class NodeLossSpecs(ITestOutputHelper output) : IDisposable
             ["Akka:SeedNodes:0"] = $"akka.tcp://veo@127.0.0.1:{ports[0]}",
         };
         var service = await ServiceProcess.StartAsync(folder, settings, TimeSpan.FromSeconds(90));
-        using var http = new HttpClient { BaseAddress = service.BaseUrl, Timeout = TimeSpan.FromSeconds(10) };
-        await Eventually.Async(
-            async () =>
-            {
-                try
-                {
-                    using var ready = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
-                    return ready.StatusCode == HttpStatusCode.OK;
-                }
-                catch (HttpRequestException)
-                {
-                    return false;
-                }
-            },
-            TimeSpan.FromSeconds(90),
-            () => $"node {index} to be ready:\n{service.RecentOutput}");
-        return service;
+        try
+        {
+            await service.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+            return service;
+        }
+        catch
+        {
+            await service.DisposeAsync();
+            throw;
+        }
     }
 
     private static string Describe(Dictionary<HttpStatusCode, int> answers)

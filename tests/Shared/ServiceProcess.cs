@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Reflection;
 using System.Text.RegularExpressions;
 
@@ -76,6 +77,40 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         }
 
         return service;
+    }
+
+    /// <summary>Waits until <c>/health/ready</c> answers 200; fails with the last answer and the service's output otherwise.</summary>
+    public async Task WaitUntilReadyAsync(TimeSpan limit)
+    {
+        using var http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        using var timeout = new CancellationTokenSource(limit);
+        var last = "no answer yet";
+        while (!timeout.IsCancellationRequested)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri("health/ready", UriKind.Relative), timeout.Token);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(timeout.Token)}";
+            }
+            catch (HttpRequestException exception)
+            {
+                last = exception.Message;
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None);
+        }
+
+        throw new TimeoutException(
+            $"The service at {BaseUrl} did not become ready within {limit.TotalSeconds:0} s (last: {last}). Its output:\n{RecentOutput}");
     }
 
     /// <summary>Ends the process at once (SIGKILL): no shutdown hooks, no hand-off, nothing flushed.</summary>
