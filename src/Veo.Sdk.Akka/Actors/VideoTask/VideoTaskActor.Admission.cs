@@ -39,9 +39,8 @@ internal sealed partial class VideoTaskActor
         Command<RegistrationUnanswered>(_ =>
         {
             // The dispatcher is moving (or its node was lost with the request): ask the one that takes over.
-            if (_registrationWait is { } waited)
+            if (BackOffRegistration() is not null)
             {
-                _registrationWait = waited * 2 < LongestRegistrationWait ? waited * 2 : LongestRegistrationWait;
                 _dispatcher.Tell(admission);
                 AwaitRegistration();
             }

@@ -61,6 +61,18 @@ internal sealed partial class VideoTaskActor
         Timers.StartSingleTimer(RegistrationTimer, RegistrationUnanswered.Instance, _registrationWait.Value);
     }
 
+    /// <summary>The wait that ran out, with the next one doubled (up to <see cref="LongestRegistrationWait"/>); <see langword="null"/> when nothing waits for an answer.</summary>
+    private TimeSpan? BackOffRegistration()
+    {
+        if (_registrationWait is not { } waited)
+        {
+            return null;
+        }
+
+        _registrationWait = waited * 2 < LongestRegistrationWait ? waited * 2 : LongestRegistrationWait;
+        return waited;
+    }
+
     /// <summary>An answer of the dispatcher: the registration arrived, and this is the dispatcher to watch.</summary>
     private void DispatcherAnswered(IActorRef dispatcher)
     {
@@ -87,12 +99,11 @@ internal sealed partial class VideoTaskActor
     /// <summary>The request or reclaim went unanswered (lost with a node, or dropped while the dispatcher moved): ask again.</summary>
     private void OnRegistrationUnanswered()
     {
-        if (_registrationWait is not { } waited)
+        if (BackOffRegistration() is not { } waited)
         {
             return;
         }
 
-        _registrationWait = waited * 2 < LongestRegistrationWait ? waited * 2 : LongestRegistrationWait;
         Register("its request was not answered in " + waited.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " s");
     }
 
