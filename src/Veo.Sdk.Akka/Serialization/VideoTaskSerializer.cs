@@ -282,11 +282,7 @@ internal static class DispatcherFormat
                 w.Write(m.Recovered);
                 break;
             case DispatcherProtocol.SlotQueued m:
-                w.Write(m.TaskId);
-                w.WriteOptional(m.Position);
-                w.Write(m.QueueLength);
-                w.Write(m.Concurrency);
-                WriteExpected(w, m.Expected);
+                WriteQueueReport(w, m.TaskId, m.Position, m.QueueLength, m.Concurrency, m.Expected);
                 break;
             case DispatcherProtocol.QueueIsFull m:
                 w.Write(m.TaskId);
@@ -324,11 +320,7 @@ internal static class DispatcherFormat
                 w.Write(m.Model);
                 break;
             case DispatcherProtocol.QueueInfo m:
-                w.Write(m.TaskId);
-                w.WriteOptional(m.Position);
-                w.Write(m.QueueLength);
-                w.Write(m.Concurrency);
-                WriteExpected(w, m.Expected);
+                WriteQueueReport(w, m.TaskId, m.Position, m.QueueLength, m.Concurrency, m.Expected);
                 break;
             case DispatcherProtocol.GetState:
                 break;
@@ -355,7 +347,7 @@ internal static class DispatcherFormat
     public static IDispatcherMessage Read(BinaryReader r, string manifest) => manifest switch
     {
         VideoTaskSerializer.RequestSlotManifest => new DispatcherProtocol.RequestSlot(r.ReadString(), ReadPriority(r), r.ReadTime(), r.ReadOptionalTime(), r.ReadString(), r.ReadBoolean(), r.ReadBoolean()),
-        VideoTaskSerializer.SlotQueuedManifest => new DispatcherProtocol.SlotQueued(r.ReadString(), r.ReadOptionalInt32(), r.ReadInt32(), r.ReadInt32(), ReadExpected(r)),
+        VideoTaskSerializer.SlotQueuedManifest => ReadQueueReport(r, (id, position, length, concurrency, expected) => new DispatcherProtocol.SlotQueued(id, position, length, concurrency, expected)),
         VideoTaskSerializer.QueueIsFullManifest => new DispatcherProtocol.QueueIsFull(r.ReadString(), r.ReadInt32(), TimeSpan.FromTicks(r.ReadInt64())),
         VideoTaskSerializer.SlotGrantedManifest => new DispatcherProtocol.SlotGranted(r.ReadString(), ReadExpected(r)),
         VideoTaskSerializer.ReclaimSlotManifest => new DispatcherProtocol.ReclaimSlot(r.ReadString(), r.ReadString()),
@@ -364,7 +356,7 @@ internal static class DispatcherFormat
         VideoTaskSerializer.QuotaExceededManifest => new DispatcherProtocol.QuotaExceeded(r.ReadString(), ReadPriority(r), r.ReadTime(), r.ReadTime(), r.ReadString()),
         VideoTaskSerializer.GenerationObservedManifest => new DispatcherProtocol.GenerationObserved(r.ReadString(), TimeSpan.FromTicks(r.ReadInt64())),
         VideoTaskSerializer.GetQueueInfoManifest => new DispatcherProtocol.GetQueueInfo(r.ReadString(), r.ReadString()),
-        VideoTaskSerializer.QueueInfoManifest => new DispatcherProtocol.QueueInfo(r.ReadString(), r.ReadOptionalInt32(), r.ReadInt32(), r.ReadInt32(), ReadExpected(r)),
+        VideoTaskSerializer.QueueInfoManifest => ReadQueueReport(r, (id, position, length, concurrency, expected) => new DispatcherProtocol.QueueInfo(id, position, length, concurrency, expected)),
         VideoTaskSerializer.GetDispatcherStateManifest => DispatcherProtocol.GetState.Instance,
         VideoTaskSerializer.DispatcherStateManifest => ReadState(r),
         _ => throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(VideoTaskSerializer)}."),
@@ -387,6 +379,19 @@ internal static class DispatcherFormat
         var priority = (TaskPriority)r.ReadByte();
         return Enum.IsDefined(priority) ? priority : throw new SerializationException($"Invalid priority {(int)priority}.");
     }
+
+    /// <summary>What the dispatcher tells a task about the queue: the layout <see cref="DispatcherProtocol.SlotQueued"/> and <see cref="DispatcherProtocol.QueueInfo"/> share.</summary>
+    private static void WriteQueueReport(BinaryWriter w, string taskId, int? position, int queueLength, int concurrency, ExpectedDuration expected)
+    {
+        w.Write(taskId);
+        w.WriteOptional(position);
+        w.Write(queueLength);
+        w.Write(concurrency);
+        WriteExpected(w, expected);
+    }
+
+    private static IDispatcherMessage ReadQueueReport(BinaryReader r, Func<string, int?, int, int, ExpectedDuration, IDispatcherMessage> create)
+        => create(r.ReadString(), r.ReadOptionalInt32(), r.ReadInt32(), r.ReadInt32(), ReadExpected(r));
 
     private static void WriteExpected(BinaryWriter w, ExpectedDuration expected)
     {
