@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Veo.Sdk.Benchmarks.Infrastructure;
@@ -41,7 +39,7 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
         var binaries = FindBinaries() ?? throw new InvalidOperationException(
             "--store postgresql needs a server: pass --postgres \"Host=…;Username=…;Database=postgres\", set VEO_BENCH_POSTGRES, or install PostgreSQL (apt-get install postgresql) so a throwaway one can be started.");
         var directory = Directory.CreateTempSubdirectory("veo-bench-pg-").FullName;
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var asRoot = Environment.UserName == "root";
         if (asRoot)
         {
@@ -105,13 +103,6 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
                 .OrderBy(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0).LastOrDefault()
             : null;
         return packaged ?? (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static Task RunPostgresToolAsync(bool asRoot, string tool, string arguments, CancellationToken cancellationToken)

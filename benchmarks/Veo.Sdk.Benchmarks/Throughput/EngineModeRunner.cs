@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Veo.Sdk.Akka;
 using Veo.Sdk.Akka.Diagnostics;
 using Veo.Sdk.Akka.Hosting;
+using Veo.Sdk.Benchmarks.Infrastructure;
 
 namespace Veo.Sdk.Benchmarks.Throughput;
 
@@ -75,7 +76,7 @@ public sealed class EngineModeRunner : IModeRunner
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var ports = _settings.Nodes > 1 ? FreePorts(_settings.Nodes) : [];
+        var ports = _settings.Nodes > 1 ? LoopbackPorts.Free(_settings.Nodes) : [];
         for (var i = 0; i < _settings.Nodes; i++)
         {
             var folder = _settings.Nodes > 1 ? Directory.CreateDirectory(Path.Combine(_settings.WorkDirectory, "node" + Invariant(i))).FullName : _settings.WorkDirectory;
@@ -94,15 +95,6 @@ public sealed class EngineModeRunner : IModeRunner
         }
 
         _service = _services[0];
-    }
-
-    private static List<int> FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0)).ToList();
-        listeners.ForEach(l => l.Start());
-        var ports = listeners.Select(l => ((System.Net.IPEndPoint)l.LocalEndpoint).Port).ToList();
-        listeners.ForEach(l => l.Stop());
-        return ports;
     }
 
     public async Task<PhaseResult> RunAsync(Workload workload, string runId, CancellationToken cancellationToken)

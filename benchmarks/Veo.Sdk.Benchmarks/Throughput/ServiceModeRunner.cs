@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
+using Veo.Sdk.Benchmarks.Infrastructure;
 using Veo.Sdk.Benchmarks.Results;
 
 namespace Veo.Sdk.Benchmarks.Throughput;
@@ -44,7 +44,7 @@ public sealed class ServiceModeRunner : IModeRunner
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var dll = LocateService();
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var info = new ProcessStartInfo("dotnet")
         {
             UseShellExecute = false,
@@ -277,13 +277,6 @@ public sealed class ServiceModeRunner : IModeRunner
         var root = Path.GetDirectoryName(Path.GetDirectoryName(ResultsFile.Locate().MarkdownPath))!;
         var dll = Path.Combine(root, "samples", "ReferenceService", "bin", configuration, "net10.0", "ReferenceService.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"The reference service is not built at {dll}; build benchmarks/Veo.Sdk.Benchmarks (it builds the service too).");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
