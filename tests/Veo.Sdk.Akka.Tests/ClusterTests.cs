@@ -56,6 +56,55 @@ public sealed class ClusterTests(ITestOutputHelper output)
         Assert.Null(await nodeA.Service.GetStatusAsync("nobody-here"));
     }
 
+    [PostgresFact]
+    public async Task A_node_that_leaves_hands_its_unfinished_tasks_to_the_other_which_finishes_them_without_a_second_start()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        using var folder = new TempFolder();
+        await using var simulator = await VeoSimulator.StartAsync(new VeoSimulatorOptions { Latency = TimeSpan.FromSeconds(3) });
+        var (portA, portB) = (FreePort(), FreePort());
+        var seed = $"akka.tcp://veo@127.0.0.1:{portA}";
+
+        Dictionary<string, string?> Node(int port)
+        {
+            var settings = TestEngine.Settings(simulator.BaseUrl, folder.Path, database.ConnectionString);
+            settings["Generation:MaxConcurrency"] = "4";
+            settings["Akka:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            settings["Akka:SeedNodes:0"] = seed;
+            return settings;
+        }
+
+        await using var nodeA = await TestEngine.StartAsync(Node(portA), output);
+        var nodeB = await TestEngine.StartAsync(Node(portB), output);
+        var ids = new List<string>();
+        try
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                ids.Add((await (i % 2 == 0 ? nodeA : nodeB).Service.SubmitAsync(Request($"leaving node task {i}"))).TaskId);
+            }
+
+            // Node B is generating some of them (and hosts waiting ones) when it leaves.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (nodeB.Metrics.GetSnapshot().StartCalls == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.True(nodeB.Metrics.GetSnapshot().StartCalls > 0, "node B started nothing");
+        }
+        finally
+        {
+            await nodeB.DisposeAsync();   // a graceful leave: its shards are handed off to node A
+        }
+
+        // Its tasks' actors stopped with the hand-off (no remember-entities): each asked to be woken at its new home.
+        var finals = await Task.WhenAll(ids.Select(id => nodeA.Service.FinalStatusAsync(id, TimeSpan.FromSeconds(90))));
+        Assert.All(finals, f => Assert.Equal(VideoTaskState.Success, f.State));
+        Assert.Equal(10, simulator.GetStats().OperationsStarted);
+        Assert.InRange(simulator.GetStats().MaxActive, 1, 4);
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

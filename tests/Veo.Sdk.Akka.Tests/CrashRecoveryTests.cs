@@ -62,7 +62,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
 
             await using var engine = await TestEngine.StartAsync(settings, output);
 
-            // Nobody asks the tasks anything: remember-entities restarts them, and their rows appear.
+            // Nobody asks the tasks anything: the dispatcher walks the open tasks and wakes them, and their rows appear.
             await EngineTestExtensions.Eventually(
                 async () =>
                 {

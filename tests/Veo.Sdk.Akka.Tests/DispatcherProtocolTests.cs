@@ -4,6 +4,7 @@ using Veo.Sdk.Akka.Actors;
 using Veo.Sdk.Akka.Diagnostics;
 using Veo.Sdk.Akka.Generation;
 using Veo.Sdk.Akka.Hosting;
+using Veo.Sdk.Akka.Storage;
 using static Veo.Sdk.Akka.Actors.DispatcherProtocol;
 
 namespace Veo.Sdk.Akka.Tests;
@@ -14,7 +15,7 @@ public sealed class DispatcherProtocolTests(ITestOutputHelper output) : global::
     private static readonly DateTimeOffset T0 = DateTimeOffset.UtcNow;
     private readonly VeoGenerationMetrics _metrics = new();
 
-    private IActorRef Dispatcher(int capacity = 2, int maxQueue = 10, double recoverySeconds = 60, double recoveryHoldSeconds = 0.3, double startCallTimeoutSeconds = 120)
+    private IActorRef Dispatcher(int capacity = 2, int maxQueue = 10, double recoverySeconds = 60, double recoveryHoldSeconds = 0.3, double startCallTimeoutSeconds = 120, OpenTaskSource? openTasks = null)
     {
         var settings = EngineSettings.From(new VeoGenerationOptions
         {
@@ -25,7 +26,7 @@ public sealed class DispatcherProtocolTests(ITestOutputHelper output) : global::
             RecoveryHoldSeconds = recoveryHoldSeconds,
             StartCallTimeoutSeconds = startCallTimeoutSeconds,
         });
-        var dispatcher = Props.Create(() => new GenerationDispatcher(settings, _metrics, TimeProvider.System));
+        var dispatcher = Props.Create(() => new GenerationDispatcher(settings, _metrics, TimeProvider.System, openTasks));
         return Sys.ActorOf(Props.Create(() => new GenerationDispatcherGuardian(dispatcher)));   // the front door tasks use
     }
 
@@ -210,23 +211,77 @@ public sealed class DispatcherProtocolTests(ITestOutputHelper output) : global::
     }
 
     [Fact]
-    public void Grants_pause_while_recovered_tasks_arrive_so_running_ones_are_counted_first()
+    public async Task A_starting_dispatcher_wakes_the_open_tasks_and_grants_nothing_until_each_has_reported()
     {
-        // A pause long enough that a busy machine cannot stretch the gap between the two arrivals past it.
-        var dispatcher = Dispatcher(capacity: 1, recoveryHoldSeconds: 2);
-        var (waiting, running) = (CreateTestProbe(), CreateTestProbe());
+        // The open-task table of a real SQLite engine file, as a restart finds it: one task was generating at Veo, one was
+        // waiting, and one ended just before the crash removed its row.
+        var folder = Directory.CreateTempSubdirectory("veo-dispatcher-walk-");
+        try
+        {
+            using var store = new SqliteGenerationStore($"Data Source={Path.Combine(folder.FullName, "veo.db")}");
+            await store.InitializeAsync();
+            foreach (var id in new[] { "running", "waiting", "ended" })
+            {
+                await store.OpenTaskAsync(id);
+            }
 
-        // After a restart the waiting task happens to recover first...
-        waiting.Send(dispatcher, Ask("waiting") with { EnforceQueueLimit = false, Recovered = true });
-        waiting.ExpectMsg<SlotQueued>();
+            var region = CreateTestProbe();
+            var dispatcher = Dispatcher(capacity: 1, recoveryHoldSeconds: 30, openTasks: new OpenTaskSource(store, () => Task.FromResult(region.Ref)));
 
-        // ...and the one still generating at Veo comes back within the pause: it holds the only slot, also once the pause
-        // (2 s after the last arrival) is over.
-        running.Send(dispatcher, new ReclaimSlot("running", "veo"));
-        running.ExpectMsg<SlotReclaimed>();
-        waiting.ExpectNoMsg(TimeSpan.FromSeconds(2.5));
-        running.Send(dispatcher, new ReleaseSlot("running"));
-        waiting.ExpectMsg<SlotGranted>(TimeSpan.FromSeconds(5));
+            // Every open task is woken through the shard region.
+            var woken = region.ReceiveN(3, TimeSpan.FromSeconds(10)).Cast<VideoTaskCommands.Wake>().Select(w => w.TaskId.Value).ToHashSet();
+            Assert.Equal(["ended", "running", "waiting"], woken.Order());
+
+            // The waiting one recovers first and a fresh submit arrives: neither may take the only slot while the running
+            // one has not reported.
+            var (waiting, fresh, running) = (CreateTestProbe(), CreateTestProbe(), CreateTestProbe());
+            waiting.Send(dispatcher, Ask("waiting") with { EnforceQueueLimit = false, Recovered = true });
+            waiting.ExpectMsg<SlotQueued>();
+            fresh.Send(dispatcher, Ask("fresh", offsetMs: 1));
+            fresh.ExpectMsg<SlotQueued>();
+            waiting.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+
+            running.Send(dispatcher, new ReclaimSlot("running", "veo"));
+            running.ExpectMsg<SlotReclaimed>();
+
+            // The ended one answers that it is not open: everyone has reported, and the running task holds the slot.
+            region.Send(dispatcher, new TaskNotOpen("ended"));
+            waiting.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+            dispatcher.Tell(GetState.Instance);
+            Assert.Equal(["running"], ExpectMsg<State>().Holders);
+
+            running.Send(dispatcher, new ReleaseSlot("running"));
+            waiting.ExpectMsg<SlotGranted>();
+            fresh.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Without_open_tasks_to_wait_for_a_starting_dispatcher_grants_at_once()
+    {
+        var folder = Directory.CreateTempSubdirectory("veo-dispatcher-walk-");
+        try
+        {
+            using var store = new SqliteGenerationStore($"Data Source={Path.Combine(folder.FullName, "veo.db")}");
+            await store.InitializeAsync();
+            var region = CreateTestProbe();
+            var dispatcher = Dispatcher(capacity: 1, recoveryHoldSeconds: 30, openTasks: new OpenTaskSource(store, () => Task.FromResult(region.Ref)));
+            var a = CreateTestProbe();
+            a.Send(dispatcher, Ask("a"));
+            a.ExpectMsg<SlotQueued>();
+            a.ExpectMsg<SlotGranted>(TimeSpan.FromSeconds(5));
+            region.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
     }
 
     [Fact]

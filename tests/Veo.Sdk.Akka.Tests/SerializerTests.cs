@@ -77,6 +77,7 @@ public sealed class SerializerTests : global::Akka.TestKit.Xunit2.TestKit
     {
         { VideoTaskSerializer.SubmitManifest, new VideoTaskCommands.Submit(Id, FullRequest) },
         { VideoTaskSerializer.GetStatusManifest, new VideoTaskCommands.GetStatus(Id) },
+        { VideoTaskSerializer.WakeManifest, new VideoTaskCommands.Wake(Id) },
         { VideoTaskSerializer.CancelManifest, new VideoTaskCommands.Cancel(Id) },
         { VideoTaskSerializer.SubmitAcceptedManifest, new VideoTaskReplies.SubmitAccepted(Id, true, 600) },
         { VideoTaskSerializer.QueueFullManifest, new VideoTaskReplies.QueueFull(Id, 10_000, 12.5) },
@@ -99,6 +100,7 @@ public sealed class SerializerTests : global::Akka.TestKit.Xunit2.TestKit
             { VideoTaskSerializer.ReclaimSlotManifest, new DispatcherProtocol.ReclaimSlot(Id.Value, "m") },
             { VideoTaskSerializer.SlotReclaimedManifest, new DispatcherProtocol.SlotReclaimed(Id.Value, expected) },
             { VideoTaskSerializer.ReleaseSlotManifest, new DispatcherProtocol.ReleaseSlot(Id.Value) },
+            { VideoTaskSerializer.TaskNotOpenManifest, new DispatcherProtocol.TaskNotOpen(Id.Value) },
             { VideoTaskSerializer.QuotaExceededManifest, new DispatcherProtocol.QuotaExceeded(Id.Value, TaskPriority.Normal, At, At.AddSeconds(7), "m") },
             { VideoTaskSerializer.GenerationObservedManifest, new DispatcherProtocol.GenerationObserved("m", TimeSpan.FromMilliseconds(12_345)) },
             { VideoTaskSerializer.GetQueueInfoManifest, new DispatcherProtocol.GetQueueInfo(Id.Value, "m") },

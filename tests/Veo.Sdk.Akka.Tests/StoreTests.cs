@@ -162,6 +162,17 @@ public sealed class StoreTests
         Assert.Equal(["task-b"], (await store.ListByAdAsync(5, limit: 1)).Select(g => g.TaskId));
         Assert.Empty(await store.ListByAdAsync(12345));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ListByAdAsync(5, limit: 0));
+
+        // Open tasks: recorded once each, listed oldest first, closed once they end.
+        Assert.Empty(await store.ListOpenTasksAsync());
+        await store.OpenTaskAsync("open-1");
+        await Task.Delay(5);   // a later opened_at
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => store.OpenTaskAsync("open-2")));
+        await store.OpenTaskAsync("open-1");   // again: a no-op that keeps its place
+        Assert.Equal(["open-1", "open-2"], await store.ListOpenTasksAsync());
+        await store.CloseTaskAsync("open-1");
+        await store.CloseTaskAsync("open-1");   // already closed: nothing happens
+        Assert.Equal(["open-2"], await store.ListOpenTasksAsync());
     }
 
     [Fact]

@@ -186,6 +186,10 @@ public sealed class VideoTaskActorProtocolTests(ITestOutputHelper output) : IAsy
         await JournalInsideStartAsync(id, intentAt);
 
         var task = await StartTaskAsync(id, Settings(startCallTimeoutSeconds: 1));
+
+        // The start call may have reached Veo: the slot is counted while the receipt is awaited.
+        Assert.Equal(id, (await _dispatcher.ExpectMsgAsync<ReclaimSlot>(Long)).TaskId);
+        task.Tell(new SlotReclaimed(id, Expected), _dispatcher.Ref);
         var watcher = await WatchAsync(task, id);
         Assert.Equal(VideoTaskStage.Submitting, watcher.First.Stage);
 
@@ -196,6 +200,7 @@ public sealed class VideoTaskActorProtocolTests(ITestOutputHelper output) : IAsy
         // Decided no earlier than the earlier incarnation's call could have stored an answer: intent + timeout + allowance.
         Assert.True(final.CompletedAt >= ReceiptWaitPolicy.DecideAt(intentAt, TimeSpan.FromSeconds(1)) - TimeSpan.FromMilliseconds(50), $"decided {final.CompletedAt - intentAt} after the intent");
         Assert.Equal(0, _simulator.GetStats().StartRequests);
+        Assert.Equal(id, (await _dispatcher.ExpectMsgAsync<ReleaseSlot>(Long)).TaskId);
         await _dispatcher.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));   // no slot asked for: nothing is started again
     }
 
@@ -208,14 +213,14 @@ public sealed class VideoTaskActorProtocolTests(ITestOutputHelper output) : IAsy
         await JournalAsync(id, new Submitted(VideoTaskId.Parse(id), request, intentAt.AddSeconds(-1)), new StartRequested(VideoTaskId.Parse(id), 1, false, intentAt));
 
         var task = await StartTaskAsync(id, Settings(startCallTimeoutSeconds: 5));
-        await _dispatcher.ExpectNoMsgAsync(TimeSpan.FromSeconds(1.2));   // waiting, looking again every second
+        Assert.Equal(id, (await _dispatcher.ExpectMsgAsync<ReclaimSlot>(Long)).TaskId);
+        task.Tell(new SlotReclaimed(id, Expected), _dispatcher.Ref);
+        await _dispatcher.ExpectNoMsgAsync(TimeSpan.FromSeconds(1.2));   // holding its slot, looking again every second
 
         // The earlier incarnation's start call is answered now, and its continuation stores the receipt.
         var operation = await StartAtVeoAsync(request);
         await _generations.RecordStartAsync(new StartReceipt(id, operation, DateTimeOffset.UtcNow));
 
-        Assert.Equal(id, (await _dispatcher.ExpectMsgAsync<ReclaimSlot>(TimeSpan.FromSeconds(5))).TaskId);
-        task.Tell(new SlotReclaimed(id, Expected), _dispatcher.Ref);
         var final = await FinalStatusAsync(task, id);
         Assert.Equal(VideoTaskState.Success, final.State);
         Assert.Equal(1, _simulator.GetStats().StartRequests);
@@ -229,6 +234,11 @@ public sealed class VideoTaskActorProtocolTests(ITestOutputHelper output) : IAsy
         await JournalInsideStartAsync(id, intentAt);
 
         var task = await StartTaskAsync(id, Settings(startCallTimeoutSeconds: 1, restartIndeterminateStarts: true));
+        Assert.Equal(id, (await _dispatcher.ExpectMsgAsync<ReclaimSlot>(Long)).TaskId);
+        task.Tell(new SlotReclaimed(id, Expected), _dispatcher.Ref);
+
+        // Once the call must have timed out, the counted slot is given back and the task queues again in its old place.
+        Assert.Equal(id, (await _dispatcher.ExpectMsgAsync<ReleaseSlot>(TimeSpan.FromSeconds(10))).TaskId);
         var again = await _dispatcher.ExpectMsgAsync<RequestSlot>(TimeSpan.FromSeconds(10));
         Assert.True(again.Recovered);
         Assert.False(again.EnforceQueueLimit);   // it was admitted long ago

@@ -8,11 +8,11 @@ namespace Veo.Sdk.Akka.Actors;
 /// Creates a task actor by a plain constructor call. <c>Props.Create(() => new VideoTaskActor(...))</c> compiles (and
 /// JIT-compiles) an expression for every entity, about half a millisecond of CPU per task plus finalizer work.
 /// </summary>
-internal sealed class VideoTaskActorProducer(string entityId, TaskServices services, IActorRef dispatcher) : IIndirectActorProducer
+internal sealed class VideoTaskActorProducer(string entityId, TaskServices services, IActorRef dispatcher, IActorRef? region = null) : IIndirectActorProducer
 {
     public Type ActorType => typeof(VideoTaskActor);
 
-    public ActorBase Produce() => new VideoTaskActor(entityId, services, dispatcher);
+    public ActorBase Produce() => new VideoTaskActor(entityId, services, dispatcher, region);
 
     public void Release(ActorBase actor)
     {

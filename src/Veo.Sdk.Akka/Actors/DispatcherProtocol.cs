@@ -34,6 +34,9 @@ internal static class DispatcherProtocol
 
     public sealed record SlotReclaimed(string TaskId, ExpectedDuration Expected) : IDispatcherMessage;
 
+    /// <summary>Answer to a wake-up: this id is not an unfinished task (it ended, or nothing was ever stored under it).</summary>
+    public sealed record TaskNotOpen(string TaskId) : IDispatcherMessage;
+
     /// <summary>I no longer hold or want a slot.</summary>
     public sealed record ReleaseSlot(string TaskId) : IDispatcherMessage;
 

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Event;
 using Veo.Sdk.Akka.Diagnostics;
 using Veo.Sdk.Akka.Generation;
@@ -15,45 +16,63 @@ namespace Veo.Sdk.Akka.Actors;
 /// durations per model that estimates and polling use.
 /// </summary>
 /// <remarks>
-/// The book is rebuilt from the tasks, never stored: a task watches the dispatcher that answered it and, when that one is
-/// gone (its node was lost or left), tells the next one what it holds or waits for. A holder whose actor stops without
-/// giving its slot back keeps it counted (<see cref="SlotBook.Park"/>) until the task comes back elsewhere, since its
-/// generation may still run at Veo; a new dispatcher that takes over a running cluster grants nothing until the tasks
-/// have had time to come back.
+/// The book is rebuilt from the tasks, never stored. When it starts (the cluster starts, or it takes over from a node that
+/// left or was lost) it reads the open-task table and wakes every unfinished task it has not heard from; until each has
+/// reported its slot or its place (or that it is not open after all), it grants nothing, so a task still generating at
+/// Veo is always counted before a waiting one starts. A task also watches the dispatcher that answered it and tells the
+/// next one at once. A holder whose actor stops without giving its slot back keeps it counted (<see cref="SlotBook.Park"/>)
+/// until the task comes back elsewhere, since its generation may still run at Veo; when another node is removed, its
+/// unfinished tasks are woken on the survivors.
 /// </remarks>
 internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
 {
     private const string WakeTimer = "wake";
+    private const string WalkTimer = "walk";
+
+    /// <summary>When a node is removed its shards move; the region learns the new homes within a second or so, and a second walk catches what the first was too early for.</summary>
+    private static readonly TimeSpan[] WalksAfterNodeRemoved = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(6)];
+
+    private static readonly TimeSpan UnreadableWalkRetry = TimeSpan.FromSeconds(1);
 
     private readonly SlotBook _book;
     private readonly DurationWindow _durations;
     private readonly VeoGenerationMetrics _metrics;
     private readonly TimeProvider _clock;
+    private readonly OpenTaskSource? _openTasks;
     private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, string> _byRef = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly TimeSpan _recoveryHold;
+    private readonly TimeSpan _reportHold;
     private readonly TimeSpan _parkedSlotGrace;
     private DateTimeOffset? _wakeAt;
-    private DateTimeOffset _holdStartedAt = DateTimeOffset.MinValue;
+
+    /// <summary>Grants wait (until <see cref="_holdUntil"/> at most) while the first walk is unread or its tasks are unreported.</summary>
+    private bool _firstWalkPending;
+
+    /// <summary>The open tasks of the first walk not heard from yet.</summary>
+    private HashSet<string>? _unreported;
+
     private DateTimeOffset _holdUntil = DateTimeOffset.MinValue;
 
-    private readonly NodeUptime? _uptime;
-
-    public GenerationDispatcher(EngineSettings settings, VeoGenerationMetrics metrics, TimeProvider clock, NodeUptime? uptime = null)
+    public GenerationDispatcher(EngineSettings settings, VeoGenerationMetrics metrics, TimeProvider clock, OpenTaskSource? openTasks = null)
     {
-        _uptime = uptime;
         ArgumentNullException.ThrowIfNull(settings);
         _book = new SlotBook(settings.MaxConcurrency, settings.MaxQueueLength, settings.QuotaRecoveryInterval);
         _durations = new DurationWindow(settings.DefaultExpectedDuration);
-        _recoveryHold = settings.RecoveryHold;
+        _reportHold = settings.RecoveryHold;
         _parkedSlotGrace = settings.StartCallTimeout;
         _metrics = metrics;
         _clock = clock;
+        _openTasks = openTasks;
 
         Receive<RequestSlot>(OnRequest);
         Receive<ReclaimSlot>(OnReclaim);
-        Receive<ReleaseSlot>(r => Forget(r.TaskId));
+        Receive<ReleaseSlot>(r =>
+        {
+            Forget(r.TaskId);
+            Reported(r.TaskId);
+        });
+        Receive<TaskNotOpen>(n => Reported(n.TaskId));
         Receive<QuotaExceeded>(OnQuotaExceeded);
         Receive<GenerationObserved>(g => _durations.Observe(g.Model, g.Duration));
         Receive<GetQueueInfo>(q => Sender.Tell(new QueueInfo(q.TaskId, _book.PositionOf(q.TaskId), _book.Waiting, _book.Limit, _durations.Expected(q.Model))));
@@ -73,6 +92,25 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
 
             GrantFreeSlots();
         });
+
+        Receive<Walk>(w => StartWalk(w.First));
+        Receive<OpenTasksListed>(OnOpenTasksListed);
+        Receive<OpenTasksUnreadable>(u =>
+        {
+            _log.Warning("The open tasks could not be read ({Reason}); trying again in {Seconds} s", u.Cause.Message, UnreadableWalkRetry.TotalSeconds);
+            Timers.StartSingleTimer(WalkTimer + (u.First ? "-first" : "-again"), new Walk(u.First), UnreadableWalkRetry);
+        });
+        Receive<ClusterEvent.MemberRemoved>(removed =>
+        {
+            // Its tasks stopped with it (the engine does not use remember-entities): wake them where their shards go.
+            _log.Info("Node {Address} was removed: waking its unfinished tasks on the nodes that remain", removed.Member.Address);
+            for (var i = 0; i < WalksAfterNodeRemoved.Length; i++)
+            {
+                Timers.StartSingleTimer(WalkTimer + "-removed-" + i, new Walk(First: false), WalksAfterNodeRemoved[i]);
+            }
+        });
+        Receive<ClusterEvent.IMemberEvent>(_ => { });
+        Receive<ClusterEvent.CurrentClusterState>(_ => { });
 
         // A task that stops while waiting gives its place back (it asks again, in its old place, when it comes back). One
         // that stops holding a slot without giving it back may still be generating at Veo — its node was lost, its shard
@@ -102,13 +140,99 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        // Taking over from a dispatcher on a node that left or was lost: the tasks that held slots there tell this one so
-        // as they notice (at once for live tasks, after recovery on another node for the lost node's), and until they have,
-        // a grant could put more generations at Veo than the budget.
-        if (_uptime?.UpLongerThanThreshold(DateTimeOffset.UtcNow) == true)
+        if (_openTasks is null)
         {
-            _log.Info("Generation dispatcher taking over a running cluster: grants wait up to {HoldSeconds} s for tasks to report their slots", (_recoveryHold * 4).TotalSeconds);
-            HoldForRecovery(takeover: true);
+            return;
+        }
+
+        if (_reportHold > TimeSpan.Zero)
+        {
+            _firstWalkPending = true;
+            _holdUntil = Now + _reportHold;
+        }
+
+        StartWalk(first: true);
+        if (IsClustered)
+        {
+            Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
+        }
+    }
+
+    protected override void PostStop()
+    {
+        if (_openTasks is not null && IsClustered)
+        {
+            Cluster.Get(Context.System).Unsubscribe(Self);
+        }
+
+        base.PostStop();
+    }
+
+    private static bool IsClustered => Context.System.Settings.ProviderClass.Contains("Cluster", StringComparison.Ordinal);
+
+    private void StartWalk(bool first)
+    {
+        var source = _openTasks!;
+        Walk().PipeTo(Self, failure: ex => new OpenTasksUnreadable(ex is AggregateException a ? a.GetBaseException() : ex, first));
+
+        async Task<OpenTasksListed> Walk()
+        {
+            var region = await source.RegionAsync().ConfigureAwait(false);
+            var open = await source.ListAsync().ConfigureAwait(false);
+            return new OpenTasksListed(open, region, first);
+        }
+    }
+
+    /// <summary>
+    /// Wakes every open task this dispatcher does not know alive (a parked holder included: its actor stopped). On the first
+    /// walk, the ones not heard from yet must report before anything is granted.
+    /// </summary>
+    private void OnOpenTasksListed(OpenTasksListed listed)
+    {
+        var woken = 0;
+        HashSet<string>? unreported = listed.First ? new(StringComparer.Ordinal) : null;
+        foreach (var taskId in listed.TaskIds)
+        {
+            if (_members.ContainsKey(taskId) || !VideoTaskId.TryParse(taskId, out var id, out _))
+            {
+                continue;
+            }
+
+            if (unreported is not null && !_book.IsHolding(taskId))
+            {
+                unreported.Add(taskId);
+            }
+
+            listed.Region.Tell(new VideoTaskCommands.Wake(id));
+            woken++;
+        }
+
+        if (listed.First)
+        {
+            _firstWalkPending = false;
+            _unreported = unreported is { Count: > 0 } && Now < _holdUntil ? unreported : null;
+            _log.Info(
+                "Generation dispatcher started: {Open} open tasks, {Woken} woken; grants wait for {Unreported} of them to report (at most {HoldSeconds} s)",
+                listed.TaskIds.Count,
+                woken,
+                _unreported?.Count ?? 0,
+                _reportHold.TotalSeconds);
+        }
+        else if (woken > 0)
+        {
+            _log.Info("Woke {Woken} open tasks not known alive", woken);
+        }
+
+        GrantFreeSlots();
+    }
+
+    /// <summary>A task of the first walk was heard from.</summary>
+    private void Reported(string taskId)
+    {
+        if (_unreported is not null && _unreported.Remove(taskId) && _unreported.Count == 0)
+        {
+            _unreported = null;
+            GrantFreeSlots();
         }
     }
 
@@ -116,11 +240,6 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
 
     private void OnRequest(RequestSlot request)
     {
-        if (request.Recovered)
-        {
-            HoldForRecovery();
-        }
-
         var outcome = _book.Request(request.TaskId, request.Priority, request.SubmittedAt, request.NotBefore, request.EnforceQueueLimit);
         switch (outcome)
         {
@@ -137,6 +256,7 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
             default:
                 Track(request.TaskId, request.Model, Sender);
                 Sender.Tell(new SlotQueued(request.TaskId, _book.PositionOf(request.TaskId), _book.Waiting, _book.Limit, _durations.Expected(request.Model)));
+                Reported(request.TaskId);
                 GrantFreeSlots();
                 return;
         }
@@ -144,11 +264,11 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
 
     private void OnReclaim(ReclaimSlot reclaim)
     {
-        HoldForRecovery();
         _book.Reclaim(reclaim.TaskId);
         Track(reclaim.TaskId, reclaim.Model, Sender);
         Sender.Tell(new SlotReclaimed(reclaim.TaskId, _durations.Expected(reclaim.Model)));
         Publish();
+        Reported(reclaim.TaskId);
     }
 
     private void OnQuotaExceeded(QuotaExceeded quota)
@@ -161,6 +281,7 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
 
         Track(quota.TaskId, quota.Model, Sender);
         Sender.Tell(new SlotQueued(quota.TaskId, _book.PositionOf(quota.TaskId), _book.Waiting, _book.Limit, _durations.Expected(quota.Model)));
+        Reported(quota.TaskId);
 
         GrantFreeSlots();
     }
@@ -201,30 +322,6 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
         Context.Watch(taskRef);
     }
 
-    /// <summary>
-    /// Tasks come back after a restart or rebalance in no particular order. Waiting ones must not take slots before the
-    /// ones still generating at Veo have reclaimed theirs, or more than the capacity would run at Veo. So while recovered
-    /// tasks keep arriving, grants pause: until a short quiet spell, and never longer than four spells in all.
-    /// </summary>
-    /// <remarks>A takeover holds for the whole four spells at once: the lost node's tasks come back only after their shards have moved.</remarks>
-    private void HoldForRecovery(bool takeover = false)
-    {
-        if (_recoveryHold <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        var now = Now;
-        if (now >= _holdUntil)
-        {
-            _holdStartedAt = now;
-        }
-
-        var cap = _holdStartedAt + _recoveryHold * 4;
-        var until = takeover ? cap : now + _recoveryHold;
-        _holdUntil = until < cap ? until : cap;
-    }
-
     private void GrantFreeSlots()
     {
         // While the node shuts down, its tasks are being handed off; a slot granted now would persist a start intent that
@@ -236,12 +333,24 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
         }
 
         var now = Now;
-        if (now < _holdUntil)
+        if ((_firstWalkPending || _unreported is not null) && now < _holdUntil)
         {
             Timers.StartSingleTimer(WakeTimer, Wake.Instance, _holdUntil - now);
             _wakeAt = _holdUntil;
             Publish();
             return;
+        }
+
+        if (_unreported is not null)
+        {
+            _log.Warning("{Count} open tasks did not report within {HoldSeconds} s (for example {TaskId}); granting slots anyway: one that turns out to be generating at Veo is counted above the budget", _unreported.Count, _reportHold.TotalSeconds, _unreported.First());
+            _unreported = null;
+        }
+
+        if (_firstWalkPending)
+        {
+            _log.Warning("The open tasks could not be read within {HoldSeconds} s; granting slots before the walk has woken them", _reportHold.TotalSeconds);
+            _firstWalkPending = false;
         }
 
         foreach (var taskId in _book.Grant(now))
@@ -293,6 +402,12 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
         => a is null ? b : b is null ? a : a < b ? a : b;
 
     private sealed record Member(IActorRef Ref, string Model);
+
+    private sealed record Walk(bool First) : INoSerializationVerificationNeeded;
+
+    private sealed record OpenTasksListed(IReadOnlyList<string> TaskIds, IActorRef Region, bool First) : INoSerializationVerificationNeeded;
+
+    private sealed record OpenTasksUnreadable(Exception Cause, bool First) : INoSerializationVerificationNeeded;
 
     private sealed class Wake : INoSerializationVerificationNeeded, IDeadLetterSuppression
     {

@@ -14,6 +14,13 @@ internal static class VideoTaskCommands
 
     /// <summary>Answered with <see cref="VideoTaskReplies.CancelReply"/>.</summary>
     public sealed record Cancel(VideoTaskId TaskId) : IVideoTaskCommand;
+
+    /// <summary>
+    /// Come back if you are unfinished: sent through the shard region to every open task after a restart or a node loss
+    /// (the engine does not use remember-entities), and by a task to itself when its shard moves. An unfinished task reports
+    /// to the dispatcher (its slot or its place); any other answers the dispatcher with <c>TaskNotOpen</c>.
+    /// </summary>
+    public sealed record Wake(VideoTaskId TaskId) : IVideoTaskCommand;
 }
 
 /// <summary>Answers to <see cref="VideoTaskCommands"/>.</summary>

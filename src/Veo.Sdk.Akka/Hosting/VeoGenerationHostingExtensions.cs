@@ -150,8 +150,8 @@ public static class VeoGenerationHostingExtensions
 
     /// <summary>
     /// Adds the engine to an actor system configured by the app: Akka.Persistence.Sql (SQLite or PostgreSQL, tuned as
-    /// measured), the engine's serializer, the cluster's dispatcher (a singleton) and the "video-generation" shard region with
-    /// remember-entities. The app provides remoting and clustering, and registers the services with
+    /// measured), the engine's serializer, the cluster's dispatcher (a singleton) and the "video-generation" shard region, whose
+    /// unfinished tasks come back through the open-task table. The app provides remoting and clustering, and registers the services with
     /// <see cref="AddVeoGenerationServices"/> (plus an <see cref="IVeoClient"/>).
     /// </summary>
     /// <param name="builder">The Akka configuration builder.</param>
@@ -167,7 +167,6 @@ public static class VeoGenerationHostingExtensions
         persistence.Validate();
         var settings = EngineSettings.From(options);
         var warmup = new EngineWarmup();
-        var uptime = new NodeUptime();
 
         builder
             .WithVeoPersistence(persistence)
@@ -178,7 +177,6 @@ public static class VeoGenerationHostingExtensions
             .WithAkkaClusterReadinessCheck(tags: [VeoGenerationHealthChecks.ReadyTag])
             .WithHealthCheck(VeoGenerationHealthChecks.WarmupCheckName, new EngineWarmupHealthCheck(warmup), HealthStatus.Unhealthy, [VeoGenerationHealthChecks.ReadyTag])
             .AddStartup((system, _) => warmup.StartWhenUp(system))
-            .AddStartup((system, _) => global::Akka.Cluster.Cluster.Get(system).RegisterOnMemberUp(() => uptime.MarkUp(DateTimeOffset.UtcNow)))
 
             // The region asks the (singleton) coordinator for shard homes and retries every retry-interval while it is not
             // up yet; at the default 2 s a fresh node may serve its first task up to 2 s late. Half a second is cheap.
@@ -190,11 +188,12 @@ public static class VeoGenerationHostingExtensions
             // the singleton moves (up to 10,000, the most Akka allows; a task asks again when an answer does not come).
             .WithSingleton<GenerationDispatcherKey>(
                 DispatcherSingletonName,
-                (_, _, resolver) =>
+                (_, registry, resolver) =>
                 {
                     var metrics = Require<VeoGenerationMetrics>(resolver.GetService<VeoGenerationMetrics>());
                     var clock = resolver.GetService<TimeProvider>() ?? TimeProvider.System;
-                    var dispatcherProps = Props.Create(() => new GenerationDispatcher(settings, metrics, clock, uptime));
+                    var openTasks = new OpenTaskSource(Require<IGenerationRecorder>(resolver.GetService<IGenerationRecorder>()), registry);
+                    var dispatcherProps = Props.Create(() => new GenerationDispatcher(settings, metrics, clock, openTasks));
                     return Props.Create(() => new GenerationDispatcherGuardian(dispatcherProps));
                 },
                 new ClusterSingletonOptions
@@ -227,16 +226,19 @@ public static class VeoGenerationHostingExtensions
                         // The client is resolved per task: typed HTTP clients are meant to be short-lived (handler rotation).
                         var services = shared with { Client = Require<IVeoClient>(resolver.GetService<IVeoClient>(), VeoClientHint) };
                         var dispatcher = registry.Get<GenerationDispatcherKey>();
-                        return Props.CreateBy(new VideoTaskActorProducer(entityId, services, dispatcher));
+                        registry.TryGet<VideoGenerationRegion>(out var region);
+                        return Props.CreateBy(new VideoTaskActorProducer(entityId, services, dispatcher, region));
                     };
                 },
                 new VideoTaskMessageExtractor(),
                 new ShardOptions
                 {
                     Role = options.Role,
-                    RememberEntities = true,                                    // unfinished tasks come back by themselves after a restart
-                    RememberEntitiesStore = RememberEntitiesStore.Eventsourced, // in the journal, not in LMDB files
-                    StateStoreMode = StateStoreMode.Persistence,                // coordinator state in the journal too: no local disk state
+                    // Unfinished tasks come back through the open-task table, which the dispatcher walks when it starts and
+                    // when a node is removed: remember-entities would cost two journal writes per task and a recovery per shard.
+                    RememberEntities = false,
+                    StateStoreMode = StateStoreMode.DData,   // Akka's default; without remember-entities nothing of it is stored on disk
+                    HandOffStopMessage = TaskHandOff.Instance,   // a task whose shard moves asks to be woken at the new home
                 });
         return builder;
     }

@@ -93,12 +93,13 @@ public sealed class VeoGenerationOptions
     public double EndedTaskIdleSeconds { get; set; } = 15;
 
     /// <summary>
-    /// After a restart or a rebalance, tasks come back in no particular order; while they do, no slot is granted until
-    /// recovered tasks have stopped arriving for this long (at most four times this in all), so that tasks still generating at
-    /// Veo are counted before waiting ones start. 0 turns the pause off.
+    /// When the dispatcher starts (the cluster starts, or it takes over from a node that left or was lost) it wakes every
+    /// unfinished task and grants no slot until each has reported what it holds, so that tasks still generating at Veo are
+    /// counted before waiting ones start. This is the longest it waits for them (normally they have all reported within a
+    /// second or two); 0 turns the wait off.
     /// </summary>
-    [Range(0, 60)]
-    public double RecoveryHoldSeconds { get; set; } = 1.5;
+    [Range(0, 600)]
+    public double RecoveryHoldSeconds { get; set; } = 30;
 
     /// <summary>The cluster role that hosts the generation shards; every node when <see langword="null"/>.</summary>
     public string? Role { get; set; }

@@ -51,6 +51,7 @@ internal sealed class VideoTaskSerializer : SerializerWithStringManifest
     internal const string SubmitManifest = "VTC.Submit";
     internal const string GetStatusManifest = "VTC.GetStatus";
     internal const string CancelManifest = "VTC.Cancel";
+    internal const string WakeManifest = "VTC.Wake";
     internal const string SubscribeManifest = "VTC.Subscribe";
     internal const string UnsubscribeManifest = "VTC.Unsubscribe";
     internal const string SubmitAcceptedManifest = "VTR.SubmitAccepted";
@@ -67,6 +68,7 @@ internal sealed class VideoTaskSerializer : SerializerWithStringManifest
     internal const string ReclaimSlotManifest = "VTD.ReclaimSlot";
     internal const string SlotReclaimedManifest = "VTD.SlotReclaimed";
     internal const string ReleaseSlotManifest = "VTD.ReleaseSlot";
+    internal const string TaskNotOpenManifest = "VTD.TaskNotOpen";
     internal const string QuotaExceededManifest = "VTD.QuotaExceeded";
     internal const string GenerationObservedManifest = "VTD.GenerationObserved";
     internal const string GetQueueInfoManifest = "VTD.GetQueueInfo";
@@ -94,6 +96,7 @@ internal sealed class VideoTaskSerializer : SerializerWithStringManifest
         VideoTaskCommands.Submit => SubmitManifest,
         VideoTaskCommands.GetStatus => GetStatusManifest,
         VideoTaskCommands.Cancel => CancelManifest,
+        VideoTaskCommands.Wake => WakeManifest,
         WatchProtocol.Subscribe => SubscribeManifest,
         WatchProtocol.Unsubscribe => UnsubscribeManifest,
         VideoTaskReplies.SubmitAccepted => SubmitAcceptedManifest,
@@ -108,6 +111,7 @@ internal sealed class VideoTaskSerializer : SerializerWithStringManifest
         DispatcherProtocol.ReclaimSlot => ReclaimSlotManifest,
         DispatcherProtocol.SlotReclaimed => SlotReclaimedManifest,
         DispatcherProtocol.ReleaseSlot => ReleaseSlotManifest,
+        DispatcherProtocol.TaskNotOpen => TaskNotOpenManifest,
         DispatcherProtocol.QuotaExceeded => QuotaExceededManifest,
         DispatcherProtocol.GenerationObserved => GenerationObservedManifest,
         DispatcherProtocol.GetQueueInfo => GetQueueInfoManifest,
@@ -182,6 +186,9 @@ internal sealed class VideoTaskSerializer : SerializerWithStringManifest
                 case VideoTaskCommands.Cancel c:
                     w.WriteId(c.TaskId);
                     break;
+                case VideoTaskCommands.Wake c:
+                    w.WriteId(c.TaskId);
+                    break;
                 case WatchProtocol.Subscribe c:
                     w.WriteId(c.TaskId);
                     w.Write(global::Akka.Serialization.Serialization.SerializedActorPath(c.Subscriber));
@@ -250,6 +257,7 @@ internal sealed class VideoTaskSerializer : SerializerWithStringManifest
             SubmitManifest => new VideoTaskCommands.Submit(r.ReadId(), r.ReadRequest(version)),
             GetStatusManifest => new VideoTaskCommands.GetStatus(r.ReadId()),
             CancelManifest => new VideoTaskCommands.Cancel(r.ReadId()),
+            WakeManifest => new VideoTaskCommands.Wake(r.ReadId()),
             SubscribeManifest => new WatchProtocol.Subscribe(r.ReadId(), ResolveRef(r.ReadString())),
             UnsubscribeManifest => new WatchProtocol.Unsubscribe(r.ReadId(), ResolveRef(r.ReadString())),
             SubmitAcceptedManifest => new VideoTaskReplies.SubmitAccepted(r.ReadId(), r.ReadBoolean(), r.ReadInt32()),
@@ -304,6 +312,9 @@ internal static class DispatcherFormat
             case DispatcherProtocol.ReleaseSlot m:
                 w.Write(m.TaskId);
                 break;
+            case DispatcherProtocol.TaskNotOpen m:
+                w.Write(m.TaskId);
+                break;
             case DispatcherProtocol.QuotaExceeded m:
                 w.Write(m.TaskId);
                 w.Write((byte)m.Priority);
@@ -353,6 +364,7 @@ internal static class DispatcherFormat
         VideoTaskSerializer.ReclaimSlotManifest => new DispatcherProtocol.ReclaimSlot(r.ReadString(), r.ReadString()),
         VideoTaskSerializer.SlotReclaimedManifest => new DispatcherProtocol.SlotReclaimed(r.ReadString(), ReadExpected(r)),
         VideoTaskSerializer.ReleaseSlotManifest => new DispatcherProtocol.ReleaseSlot(r.ReadString()),
+        VideoTaskSerializer.TaskNotOpenManifest => new DispatcherProtocol.TaskNotOpen(r.ReadString()),
         VideoTaskSerializer.QuotaExceededManifest => new DispatcherProtocol.QuotaExceeded(r.ReadString(), ReadPriority(r), r.ReadTime(), r.ReadTime(), r.ReadString()),
         VideoTaskSerializer.GenerationObservedManifest => new DispatcherProtocol.GenerationObserved(r.ReadString(), TimeSpan.FromTicks(r.ReadInt64())),
         VideoTaskSerializer.GetQueueInfoManifest => new DispatcherProtocol.GetQueueInfo(r.ReadString(), r.ReadString()),

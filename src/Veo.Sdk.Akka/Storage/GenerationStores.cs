@@ -37,6 +37,18 @@ internal interface IGenerationRecorder : IGenerationStore
     /// <summary>The start receipt of a task, if Veo's answer was stored and the task has not finished since.</summary>
     Task<StartReceipt?> FindStartAsync(string taskId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Records a task as open (submitted, not ended) so that recovery finds it; again for the same task is a no-op.
+    /// Completes once durable.
+    /// </summary>
+    Task OpenTaskAsync(string taskId, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a task from the open ones (it ended, or it never was stored); completes once durable.</summary>
+    Task CloseTaskAsync(string taskId, CancellationToken cancellationToken = default);
+
+    /// <summary>The open tasks' ids, oldest first: what recovery brings back after a restart or a node loss.</summary>
+    Task<IReadOnlyList<string>> ListOpenTasksAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Creates the table and its indexes when missing; safe to call any number of times, from several nodes.</summary>
     Task InitializeAsync(CancellationToken cancellationToken = default);
 
@@ -57,6 +69,9 @@ internal abstract class AdoGenerationStore : IGenerationRecorder, IDisposable
         "generation_time_seconds, operation_name, created_at, completed_at";
 
     protected const string StartsTable = "video_generation_starts";
+
+    /// <summary>The tasks submitted and not ended (recovery walks it; Akka's remember-entities is not used).</summary>
+    internal const string OpenTasksTable = "video_generation_open_tasks";
 
     /// <summary>How long a start receipt is kept at most: Gemini keeps an operation about two days, so an older one could not be resumed anyway.</summary>
     protected static readonly TimeSpan StartReceiptRetention = TimeSpan.FromDays(2);
@@ -201,6 +216,39 @@ internal abstract class AdoGenerationStore : IGenerationRecorder, IDisposable
                 cancellationToken).ConfigureAwait(false))
             .FirstOrDefault();
     }
+
+    public virtual async Task OpenTaskAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(taskId);
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await ExecuteAsync(
+                connection,
+                $"INSERT INTO {OpenTasksTable} (task_id, opened_at) VALUES (@task_id, @opened_at) ON CONFLICT (task_id) DO NOTHING",
+                c =>
+                {
+                    Add(c, "task_id", taskId);
+                    Add(c, "opened_at", ToDb(DateTimeOffset.UtcNow));
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public virtual async Task CloseTaskAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(taskId);
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await ExecuteAsync(connection, $"DELETE FROM {OpenTasksTable} WHERE task_id = @task_id", c => Add(c, "task_id", taskId), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public virtual async Task<IReadOnlyList<string>> ListOpenTasksAsync(CancellationToken cancellationToken = default)
+        => await QueryAsync($"SELECT task_id FROM {OpenTasksTable} ORDER BY opened_at, task_id", _ => { }, r => r.GetString(0), cancellationToken).ConfigureAwait(false);
 
     public async Task<GenerationRecord?> GetAsync(long generationId, CancellationToken cancellationToken = default)
         => (await QueryAsync($"SELECT {Columns} FROM {Table} WHERE generation_id = @id", c => Add(c, "id", generationId), ReadGeneration, cancellationToken).ConfigureAwait(false))

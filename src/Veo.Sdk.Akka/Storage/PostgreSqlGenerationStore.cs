@@ -29,6 +29,7 @@ internal sealed class PostgreSqlGenerationStore(string connectionString) : AdoGe
         """,
         $"CREATE INDEX IF NOT EXISTS ix_{Table}_ad_id ON {Table} (ad_id, generation_id DESC)",
         $"CREATE TABLE IF NOT EXISTS {StartsTable} (task_id TEXT NOT NULL PRIMARY KEY, operation_name TEXT NOT NULL, started_at TIMESTAMPTZ NOT NULL)",
+        $"CREATE TABLE IF NOT EXISTS {OpenTasksTable} (task_id TEXT NOT NULL PRIMARY KEY, opened_at TIMESTAMPTZ NOT NULL)",
     ];
 
     protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)

@@ -4,14 +4,14 @@ using Microsoft.Data.Sqlite;
 namespace Veo.Sdk.Akka.Storage;
 
 /// <summary>
-/// The generation table in the engine's SQLite file (the same file as the journal), and the start receipts in a file of
-/// their own beside it (<see cref="SqliteStartReceiptLog"/>). Receipts an earlier version left in the journal's file are
-/// still found there and pruned as before.
+/// The generation table in the engine's SQLite file (the same file as the journal), and the start receipts and open tasks
+/// in a file of their own beside it (<see cref="SqliteTaskLog"/>). Receipts an earlier version left in the journal's file
+/// are still found there and pruned as before.
 /// </summary>
 internal sealed class SqliteGenerationStore(string connectionString) : AdoGenerationStore
 {
-    private readonly Lazy<SqliteStartReceiptLog?> _receipts = new(() => SqliteTuning.DatabaseFile(connectionString) is { } file
-        ? SqliteStartReceiptLog.Open(file, DateTimeOffset.UtcNow - StartReceiptRetention)
+    private readonly Lazy<SqliteTaskLog?> _receipts = new(() => SqliteTuning.DatabaseFile(connectionString) is { } file
+        ? SqliteTaskLog.Open(file, DateTimeOffset.UtcNow - StartReceiptRetention)
         : null);
 
     public override async Task RecordStartAsync(StartReceipt receipt, CancellationToken cancellationToken = default)
@@ -34,6 +34,35 @@ internal sealed class SqliteGenerationStore(string connectionString) : AdoGenera
     }
 
     protected override Task ForgetStartAsync(string taskId) => _receipts.Value?.ForgetAsync(taskId) ?? Task.CompletedTask;
+
+    public override async Task OpenTaskAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(taskId);
+        if (_receipts.Value is { } log)
+        {
+            await log.OpenAsync(taskId, DateTimeOffset.UtcNow).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await base.OpenTaskAsync(taskId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async Task CloseTaskAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(taskId);
+        if (_receipts.Value is { } log)
+        {
+            await log.CloseAsync(taskId).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await base.CloseTaskAsync(taskId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async Task<IReadOnlyList<string>> ListOpenTasksAsync(CancellationToken cancellationToken = default)
+        => _receipts.Value is { } log
+            ? await log.ListOpenAsync(cancellationToken).ConfigureAwait(false)
+            : await base.ListOpenTasksAsync(cancellationToken).ConfigureAwait(false);
 
     protected override void Dispose(bool disposing)
     {
@@ -66,6 +95,7 @@ internal sealed class SqliteGenerationStore(string connectionString) : AdoGenera
         """,
         $"CREATE INDEX IF NOT EXISTS ix_{Table}_ad_id ON {Table} (ad_id, generation_id DESC)",
         $"CREATE TABLE IF NOT EXISTS {StartsTable} (task_id TEXT NOT NULL PRIMARY KEY, operation_name TEXT NOT NULL, started_at TEXT NOT NULL) WITHOUT ROWID",
+        $"CREATE TABLE IF NOT EXISTS {OpenTasksTable} (task_id TEXT NOT NULL PRIMARY KEY, opened_at TEXT NOT NULL) WITHOUT ROWID",
     ];
 
     protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)

@@ -50,12 +50,23 @@ internal sealed partial class VideoTaskActor
             OnSlotQueued(queued);
             var decision = _task.Decide(new TaskFacts.Admitted(request), submittedAt, _settings.Rules);
             var submitter = _pendingSubmitter!;   // captured before the persist callback
+
+            // The open-task row is written beside the journal's write; the submit is answered once both are durable.
+            var openRow = WriteOpenRow();
             Store(decision, () =>
             {
                 _pendingSubmitter = null;
                 _awaitingGrant = true;            // the admission request is our place in the queue
                 _services.Metrics.TaskSubmitted();
-                submitter.Tell(new VideoTaskReplies.SubmitAccepted(_task.Id, AlreadyExisted: false, EstimatedSeconds()));
+                if (openRow.IsCompletedSuccessfully)
+                {
+                    submitter.Tell(new VideoTaskReplies.SubmitAccepted(_task.Id, AlreadyExisted: false, EstimatedSeconds()));
+                }
+                else
+                {
+                    _submitterAwaitingRow = submitter;
+                }
+
                 Context.SetReceiveTimeout(null);
                 ArmQueueTimeLimit();
                 Become(Ready);

@@ -26,6 +26,7 @@ internal sealed partial class VideoTaskActor
             _ => VideoTaskState.Revoked,
         };
         _services.Metrics.TaskEnded(state);
+        CloseOpenRow();
         if (state == VideoTaskState.Failure)
         {
             _log.Warning("Task {TaskId} failed: {ErrorCode} {Reason}", TaskId, _task.Error?.Code, _task.Error?.Message);
@@ -37,7 +38,7 @@ internal sealed partial class VideoTaskActor
     }
 
     /// <summary>
-    /// An ended task stays a little while for status reads, then passivates (the shard stops remembering it). A revoked
+    /// An ended task stays a little while for status reads, then passivates. A revoked
     /// task still generating at Veo keeps polling until Veo is done, so that its slot stays counted until then.
     /// </summary>
     private void ScheduleIdlePassivation() => Context.SetReceiveTimeout(_settings.EndedTaskIdle);

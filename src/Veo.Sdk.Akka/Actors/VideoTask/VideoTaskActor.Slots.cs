@@ -126,7 +126,7 @@ internal sealed partial class VideoTaskActor
             _log.Info("Task {TaskId}: asking the dispatcher for a slot again, {Reason}", TaskId, why);
             RequestSlot(enforceQueueLimit: false, recovered: true);
         }
-        else if (_reclaimPending && _task.Phase == TaskPhase.Running)
+        else if (_reclaimPending && _task.Phase is TaskPhase.Running or TaskPhase.Starting)
         {
             ReclaimSlot();   // the reclaim of recovery itself went unanswered
         }
@@ -208,12 +208,23 @@ internal sealed partial class VideoTaskActor
 
         _holdsSlot = true;
         _expected = reclaimed.Expected;
+        if (_task.Phase == TaskPhase.Starting)
+        {
+            return;   // recovered inside its start call: the slot stays counted while its start receipt decides
+        }
+
         if (_task.Phase != TaskPhase.Running)
         {
             ReleaseSlot();
             return;
         }
 
+        ResumePolling();
+    }
+
+    /// <summary>A recovered task generating at Veo holds its slot again: arm its limits and poll the same operation.</summary>
+    private void ResumePolling()
+    {
         ArmTimeLimits(afterRecovery: true);
         var elapsed = Now - (_task.OperationStartedAt ?? Now);
         SchedulePoll(_settings.Polls.FirstDelay(_expected, elapsed));

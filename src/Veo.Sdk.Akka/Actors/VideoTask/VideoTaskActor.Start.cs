@@ -174,7 +174,15 @@ internal sealed partial class VideoTaskActor
             Store(decision, () =>
             {
                 _recoveredRunning = true;
-                ReclaimSlot();
+                if (_holdsSlot)
+                {
+                    ResumePolling();   // the slot was reclaimed while the receipt was looked up
+                }
+                else if (!_reclaimPending)
+                {
+                    ReclaimSlot();     // (a reclaim still unanswered starts the polls when its answer comes)
+                }
+
                 PushToWatchers();
             });
             return;
@@ -204,11 +212,14 @@ internal sealed partial class VideoTaskActor
         if (indeterminate.Events.Count > 0)
         {
             _log.Warning("Task {TaskId} was recovered inside its start call and no answer of Veo was stored; failing it as INDETERMINATE_START (Generation:RestartIndeterminateStarts is off)", TaskId);
+            ReleaseSlot();
             Store(indeterminate);
         }
         else
         {
             _log.Warning("Task {TaskId} was recovered inside its start call and no answer of Veo was stored; starting it again (Generation:RestartIndeterminateStarts is on)", TaskId);
+            ReleaseSlot();   // the slot counted while the receipt was awaited; it asks again in its old place
+            _reclaimPending = false;
             RequestSlot(enforceQueueLimit: false, recovered: true);
         }
     }

@@ -43,12 +43,13 @@ internal sealed partial class VideoTaskActor : ReceivePersistentActor, IWithTime
     /// <summary>The fold of the journal; everything else this actor holds is what the incarnation knows beyond it.</summary>
     private VideoTask _task;
 
-    public VideoTaskActor(string entityId, TaskServices services, IActorRef dispatcher)
+    public VideoTaskActor(string entityId, TaskServices services, IActorRef dispatcher, IActorRef? region = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         _services = services;
         _settings = services.Settings;
         _dispatcher = dispatcher;
+        _region = region;
         _task = VideoTask.Empty(VideoTaskId.Parse(entityId, nameof(entityId)));
         _expected = new ExpectedDuration(_settings.DefaultExpectedDuration, false);
         _concurrency = _settings.MaxConcurrency;
@@ -94,6 +95,10 @@ internal sealed partial class VideoTaskActor : ReceivePersistentActor, IWithTime
             }
         });
         Command<RegistrationUnanswered>(_ => OnRegistrationUnanswered());
+        Command<VideoTaskCommands.Wake>(_ => OnWake());
+        Command<TaskHandOff>(_ => OnHandOff());
+        Command<OpenRowWritten>(OnOpenRowWritten);
+        Command<RetryOpenRow>(_ => OnRetryOpenRow());
 
         Command<SlotGranted>(OnSlotGranted);
         Command<SlotReclaimed>(OnSlotReclaimed);
@@ -125,29 +130,34 @@ internal sealed partial class VideoTaskActor : ReceivePersistentActor, IWithTime
         switch (_task.Phase)
         {
             case TaskPhase.New:
-                // Any message that woke us was handled before this one. Nothing did: the shard restarted an id it
-                // remembered although no task was ever stored under it (a crash during a lookup). Leave again.
+                // Any message that woke us was handled before this one (a lookup of an unknown id, or a wake-up for an
+                // open-task row whose submit was never journaled). Leave again.
                 ScheduleIdlePassivation();
                 break;
 
             case TaskPhase.Waiting:
+                EnsureOpenRow();
                 RequestSlot(enforceQueueLimit: false, recovered: true);
                 ArmQueueTimeLimit();
                 break;
 
             case TaskPhase.Starting:
-                // Veo's answer may have been stored as a receipt although the journal never got the operation name.
+                // The start call may have reached Veo: count the slot while the receipt decides. Veo's answer may have
+                // been stored as a receipt although the journal never got the operation name.
+                EnsureOpenRow();
+                ReclaimSlot();
                 LookUpStartReceipt();
                 break;
 
             case TaskPhase.Running:
                 // Generating at Veo right now, slot or no slot: count it, and go on polling the same operation.
+                EnsureOpenRow();
                 _recoveredRunning = true;
                 ReclaimSlot();
                 break;
 
             case TaskPhase.Succeeded or TaskPhase.Failed or TaskPhase.Revoked:
-                // Woken for a status read (or remembered across a crash just as it ended): answer, then leave memory.
+                // Woken for a status read (or by recovery, across a crash just as it ended): answer, then leave memory.
                 ScheduleIdlePassivation();
                 break;
         }
