@@ -1,3 +1,5 @@
+using Akka.Actor;
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using Veo.Sdk.Akka.Tests.Support;
 using Veo.Sdk.Testing;
@@ -40,6 +42,51 @@ public sealed class ConcurrencyTests(ITestOutputHelper output)
         output.WriteLine($"{N} tasks at C={C}, {latency.TotalSeconds} s each: {clock.Elapsed.TotalSeconds:0.00} s (ideal {waves * latency.TotalSeconds} s); polls/generation {engine.Metrics.GetSnapshot().PollsPerGeneration:0.0}");
         Assert.True(clock.Elapsed >= latency * waves, $"finished in {clock.Elapsed} — faster than {waves} waves allow");
         Assert.True(clock.Elapsed < latency * waves * 2 + TimeSpan.FromSeconds(2), $"took {clock.Elapsed.TotalSeconds:0.0} s for {waves} waves of {latency.TotalSeconds} s");
+    }
+
+    [Fact]
+    public async Task Waiting_tasks_far_back_in_the_queue_leave_memory_and_come_back_in_order_when_their_slot_comes()
+    {
+        const int N = 8;
+        using var folder = new TempFolder();
+        await using var simulator = await VeoSimulator.StartAsync(new VeoSimulatorOptions { Latency = TimeSpan.FromSeconds(1) });
+        var settings = TestEngine.Settings(simulator.BaseUrl, folder.Path);
+        settings["Generation:MaxConcurrency"] = "1";
+        settings["Generation:LiveQueueLength"] = "2";
+        settings["Generation:DormantAfterIdleSeconds"] = "0.3";
+        await using var engine = await TestEngine.StartAsync(settings, output);
+        var region = await engine.Host.Services.GetRequiredService<global::Akka.Hosting.ActorRegistry>().GetAsync<Veo.Sdk.Akka.Actors.VideoGenerationRegion>();
+
+        var ids = new List<string>();
+        for (var i = 0; i < N; i++)
+        {
+            ids.Add((await engine.Service.SubmitAsync(Request($"dormant task {i}"))).TaskId);
+        }
+
+        // One runs, two wait in memory at the front; the five behind them leave once idle.
+        var fewest = int.MaxValue;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (DateTime.UtcNow < deadline && fewest > 4)
+        {
+            var state = await region.Ask<global::Akka.Cluster.Sharding.CurrentShardRegionState>(global::Akka.Cluster.Sharding.GetShardRegionState.Instance, TimeSpan.FromSeconds(5));
+            fewest = Math.Min(fewest, state.Shards.Sum(s => s.EntityIds.Count(ids.Contains)));
+            await Task.Delay(100);
+        }
+
+        output.WriteLine($"fewest task actors in memory: {fewest} of {N}");
+        Assert.InRange(fewest, 1, 4);
+
+        // A status read of a dormant task answers from its journal, with its place in the queue.
+        var last = await engine.Service.GetStatusAsync(ids[^1]);
+        Assert.Equal(VideoTaskState.Pending, last!.State);
+
+        var finals = await Task.WhenAll(ids.Select(id => engine.Service.FinalStatusAsync(id, TimeSpan.FromSeconds(60))));
+        Assert.All(finals, f => Assert.Equal(VideoTaskState.Success, f.State));
+        Assert.Equal(N, simulator.GetStats().OperationsStarted);
+        Assert.Equal(1, simulator.GetStats().MaxActive);
+
+        // First come, first served, dormant or not.
+        Assert.Equal(ids, finals.OrderBy(f => f.StartedAt).Select(f => f.TaskId));
     }
 
     [Fact]

@@ -34,6 +34,14 @@ internal static class DispatcherProtocol
 
     public sealed record SlotReclaimed(string TaskId, ExpectedDuration Expected) : IDispatcherMessage;
 
+    /// <summary>
+    /// I wait far back in the queue and nobody asks after me: keep my place without me (I leave memory) and wake me through
+    /// the shard region shortly before my slot comes. Answered with <see cref="DormancyAccepted"/>, or not at all (stay).
+    /// </summary>
+    public sealed record GoDormant(string TaskId) : IDispatcherMessage;
+
+    public sealed record DormancyAccepted(string TaskId) : IDispatcherMessage;
+
     /// <summary>Answer to a wake-up: this id is not an unfinished task (it ended, or nothing was ever stored under it).</summary>
     public sealed record TaskNotOpen(string TaskId) : IDispatcherMessage;
 

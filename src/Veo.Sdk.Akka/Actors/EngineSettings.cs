@@ -20,6 +20,12 @@ internal sealed record EngineSettings(
     /// <summary>How often a task with watchers refreshes its estimate and queue position.</summary>
     public TimeSpan WatchRefreshInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How many waiting tasks at the front of the queue stay live actors (0: all of them).</summary>
+    public int LiveQueueLength { get; init; } = 1_000;
+
+    /// <summary>A waiting task behind <see cref="LiveQueueLength"/> that has been asked nothing for this long leaves memory.</summary>
+    public TimeSpan DormantAfterIdle { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Attempts at downloading the finished video or writing its row before the task fails.</summary>
     public int MaxIoAttempts { get; init; } = 4;
 
@@ -47,6 +53,8 @@ internal sealed record EngineSettings(
             TimeSpan.FromSeconds(options.RecoveryHoldSeconds))
         {
             StartCallTimeout = TimeSpan.FromSeconds(options.StartCallTimeoutSeconds),
+            LiveQueueLength = options.LiveQueueLength,
+            DormantAfterIdle = TimeSpan.FromSeconds(options.DormantAfterIdleSeconds),
         };
     }
 }

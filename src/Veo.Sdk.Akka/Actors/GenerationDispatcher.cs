@@ -28,6 +28,13 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
 {
     private const string WakeTimer = "wake";
     private const string WalkTimer = "walk";
+    private const string PrefetchTimer = "prefetch";
+
+    /// <summary>A dormant task granted a slot is woken; if it has not come for the slot by then, the slot is free again.</summary>
+    private static readonly TimeSpan DormantWakeLimit = TimeSpan.FromSeconds(30);
+
+    /// <summary>Dormant tasks near the front are woken at most this often, in one pass, instead of at every grant.</summary>
+    private static readonly TimeSpan PrefetchInterval = TimeSpan.FromMilliseconds(50);
 
     /// <summary>When a node is removed its shards move; the region learns the new homes within a second or so, and a second walk catches what the first was too early for.</summary>
     private static readonly TimeSpan[] WalksAfterNodeRemoved = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(6)];
@@ -44,6 +51,17 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly TimeSpan _reportHold;
     private readonly TimeSpan _parkedSlotGrace;
+    private readonly int _liveQueueLength;
+
+    /// <summary>Waiting tasks that left memory (value: already woken ahead of their slot); their queue entries stay in the book.</summary>
+    private readonly Dictionary<string, bool> _dormant = new(StringComparer.Ordinal);
+
+    private int _dormantAsleep;
+    private bool _prefetchScheduled;
+
+    /// <summary>The shard region that wakes tasks (known once the first walk has read it).</summary>
+    private IActorRef? _region;
+
     private DateTimeOffset? _wakeAt;
 
     /// <summary>Grants wait (until <see cref="_holdUntil"/> at most) while the first walk is unread or its tasks are unreported.</summary>
@@ -61,6 +79,7 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
         _durations = new DurationWindow(settings.DefaultExpectedDuration);
         _reportHold = settings.RecoveryHold;
         _parkedSlotGrace = settings.StartCallTimeout;
+        _liveQueueLength = settings.LiveQueueLength;
         _metrics = metrics;
         _clock = clock;
         _openTasks = openTasks;
@@ -69,10 +88,21 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
         Receive<ReclaimSlot>(OnReclaim);
         Receive<ReleaseSlot>(r =>
         {
+            Awake(r.TaskId);
             Forget(r.TaskId);
             Reported(r.TaskId);
         });
-        Receive<TaskNotOpen>(n => Reported(n.TaskId));
+        Receive<TaskNotOpen>(n =>
+        {
+            Awake(n.TaskId);
+            Reported(n.TaskId);
+        });
+        Receive<GoDormant>(OnGoDormant);
+        Receive<Prefetch>(_ =>
+        {
+            _prefetchScheduled = false;
+            WakeDormantNearFront();
+        });
         Receive<QuotaExceeded>(OnQuotaExceeded);
         Receive<GenerationObserved>(g => _durations.Observe(g.Model, g.Duration));
         Receive<GetQueueInfo>(q => Sender.Tell(new QueueInfo(q.TaskId, _book.PositionOf(q.TaskId), _book.Waiting, _book.Limit, _durations.Expected(q.Model))));
@@ -191,9 +221,10 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
     {
         var woken = 0;
         HashSet<string>? unreported = listed.First ? new(StringComparer.Ordinal) : null;
+        _region ??= listed.Region;
         foreach (var taskId in listed.TaskIds)
         {
-            if (_members.ContainsKey(taskId) || !VideoTaskId.TryParse(taskId, out var id, out _))
+            if (_members.ContainsKey(taskId) || _dormant.ContainsKey(taskId) || !VideoTaskId.TryParse(taskId, out var id, out _))
             {
                 continue;
             }
@@ -240,6 +271,7 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
 
     private void OnRequest(RequestSlot request)
     {
+        Awake(request.TaskId);
         var outcome = _book.Request(request.TaskId, request.Priority, request.SubmittedAt, request.NotBefore, request.EnforceQueueLimit);
         switch (outcome)
         {
@@ -264,6 +296,7 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
 
     private void OnReclaim(ReclaimSlot reclaim)
     {
+        Awake(reclaim.TaskId);
         _book.Reclaim(reclaim.TaskId);
         Track(reclaim.TaskId, reclaim.Model, Sender);
         Sender.Tell(new SlotReclaimed(reclaim.TaskId, _durations.Expected(reclaim.Model)));
@@ -359,6 +392,12 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
             {
                 member.Ref.Tell(new SlotGranted(taskId, _durations.Expected(member.Model)));
             }
+            else if (_region is not null && Awake(taskId))
+            {
+                // Its slot is kept while it recovers; it asks again and finds the slot its own.
+                _region.Tell(new VideoTaskCommands.Wake(VideoTaskId.Parse(taskId)));
+                _book.Park(taskId, now + DormantWakeLimit);
+            }
             else
             {
                 // Nobody to tell (cannot happen while Track precedes every Request); do not leak the slot.
@@ -367,7 +406,68 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
         }
 
         ScheduleWake(now);
+        if (_dormantAsleep > 0 && !_prefetchScheduled)
+        {
+            _prefetchScheduled = true;
+            Timers.StartSingleTimer(PrefetchTimer, Prefetch.Instance, PrefetchInterval);
+        }
+
         Publish();
+    }
+
+    private void OnGoDormant(GoDormant dormant)
+    {
+        // Only a waiting task this dispatcher can wake again; otherwise no answer, and it stays.
+        if (_region is null || _liveQueueLength <= 0 || !_book.IsWaiting(dormant.TaskId) || !_members.ContainsKey(dormant.TaskId))
+        {
+            return;
+        }
+
+        Untrack(dormant.TaskId);
+        _dormant[dormant.TaskId] = false;
+        _dormantAsleep++;
+        Sender.Tell(new DormancyAccepted(dormant.TaskId));
+    }
+
+    /// <summary>The task is (or is being brought) back in memory; whether it was dormant.</summary>
+    private bool Awake(string taskId)
+    {
+        if (!_dormant.Remove(taskId, out var woken))
+        {
+            return false;
+        }
+
+        if (!woken)
+        {
+            _dormantAsleep--;
+        }
+
+        return true;
+    }
+
+    /// <summary>Wakes the dormant tasks among the first <c>LiveQueueLength</c> waiting, so they are in memory before their slot comes.</summary>
+    private void WakeDormantNearFront()
+    {
+        if (_dormantAsleep == 0 || _region is null)
+        {
+            return;
+        }
+
+        var seen = 0;
+        foreach (var taskId in _book.WaitingInOrder())
+        {
+            if (++seen > _liveQueueLength || _dormantAsleep == 0)
+            {
+                break;
+            }
+
+            if (_dormant.TryGetValue(taskId, out var woken) && !woken)
+            {
+                _dormant[taskId] = true;
+                _dormantAsleep--;
+                _region.Tell(new VideoTaskCommands.Wake(VideoTaskId.Parse(taskId)));
+            }
+        }
     }
 
     /// <summary>Wakes up for the next quota retry time, limit recovery step or parked slot expiry, whichever comes first.</summary>
@@ -404,6 +504,11 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
     private sealed record Member(IActorRef Ref, string Model);
 
     private sealed record Walk(bool First) : INoSerializationVerificationNeeded;
+
+    private sealed class Prefetch : INoSerializationVerificationNeeded
+    {
+        public static readonly Prefetch Instance = new();
+    }
 
     private sealed record OpenTasksListed(IReadOnlyList<string> TaskIds, IActorRef Region, bool First) : INoSerializationVerificationNeeded;
 

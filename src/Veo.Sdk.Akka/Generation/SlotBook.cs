@@ -68,6 +68,18 @@ internal sealed class SlotBook
 
     public bool IsWaiting(string taskId) => _waitingById.ContainsKey(taskId);
 
+    /// <summary>The waiting tasks in the order they would be granted (priority lane, then submission time; quota retry times aside).</summary>
+    public IEnumerable<string> WaitingInOrder()
+    {
+        foreach (var lane in _lanes)
+        {
+            foreach (var waiter in lane)
+            {
+                yield return waiter.TaskId;
+            }
+        }
+    }
+
     /// <summary>Puts a task in the queue. A queue at <see cref="MaxQueueLength"/> refuses new tasks when <paramref name="enforceQueueLimit"/> (tasks coming back after a restart or a quota refusal are always taken).</summary>
     public SlotRequestOutcome Request(string taskId, TaskPriority priority, DateTimeOffset submittedAt, DateTimeOffset? notBefore, bool enforceQueueLimit)
     {

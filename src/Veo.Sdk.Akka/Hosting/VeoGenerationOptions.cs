@@ -18,6 +18,18 @@ public sealed class VeoGenerationOptions
     [Range(0, 10_000_000)]
     public int MaxQueueLength { get; set; } = 10_000;
 
+    /// <summary>
+    /// How many waiting tasks at the front of the queue stay in memory. One further back, asked nothing for a few seconds
+    /// and watched by nobody, leaves memory (its queue entry, its journal and its open-task row stay) and is woken shortly
+    /// before its slot comes; a status read wakes it too. 0 keeps every waiting task in memory.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int LiveQueueLength { get; set; } = 1_000;
+
+    /// <summary>How long a waiting task behind <see cref="LiveQueueLength"/> must have been asked nothing before it leaves memory.</summary>
+    [Range(0.01, 3600)]
+    public double DormantAfterIdleSeconds { get; set; } = 5;
+
     /// <summary>Generation time after which a warning is recorded (the task goes on). Counted from leaving the queue.</summary>
     [Range(0.001, 604_800)]
     public double SoftTimeLimitSeconds { get; set; } = 840;

@@ -69,6 +69,8 @@ internal sealed class VideoTaskSerializer : SerializerWithStringManifest
     internal const string SlotReclaimedManifest = "VTD.SlotReclaimed";
     internal const string ReleaseSlotManifest = "VTD.ReleaseSlot";
     internal const string TaskNotOpenManifest = "VTD.TaskNotOpen";
+    internal const string GoDormantManifest = "VTD.GoDormant";
+    internal const string DormancyAcceptedManifest = "VTD.DormancyAccepted";
     internal const string QuotaExceededManifest = "VTD.QuotaExceeded";
     internal const string GenerationObservedManifest = "VTD.GenerationObserved";
     internal const string GetQueueInfoManifest = "VTD.GetQueueInfo";
@@ -112,6 +114,8 @@ internal sealed class VideoTaskSerializer : SerializerWithStringManifest
         DispatcherProtocol.SlotReclaimed => SlotReclaimedManifest,
         DispatcherProtocol.ReleaseSlot => ReleaseSlotManifest,
         DispatcherProtocol.TaskNotOpen => TaskNotOpenManifest,
+        DispatcherProtocol.GoDormant => GoDormantManifest,
+        DispatcherProtocol.DormancyAccepted => DormancyAcceptedManifest,
         DispatcherProtocol.QuotaExceeded => QuotaExceededManifest,
         DispatcherProtocol.GenerationObserved => GenerationObservedManifest,
         DispatcherProtocol.GetQueueInfo => GetQueueInfoManifest,
@@ -315,6 +319,12 @@ internal static class DispatcherFormat
             case DispatcherProtocol.TaskNotOpen m:
                 w.Write(m.TaskId);
                 break;
+            case DispatcherProtocol.GoDormant m:
+                w.Write(m.TaskId);
+                break;
+            case DispatcherProtocol.DormancyAccepted m:
+                w.Write(m.TaskId);
+                break;
             case DispatcherProtocol.QuotaExceeded m:
                 w.Write(m.TaskId);
                 w.Write((byte)m.Priority);
@@ -365,6 +375,8 @@ internal static class DispatcherFormat
         VideoTaskSerializer.SlotReclaimedManifest => new DispatcherProtocol.SlotReclaimed(r.ReadString(), ReadExpected(r)),
         VideoTaskSerializer.ReleaseSlotManifest => new DispatcherProtocol.ReleaseSlot(r.ReadString()),
         VideoTaskSerializer.TaskNotOpenManifest => new DispatcherProtocol.TaskNotOpen(r.ReadString()),
+        VideoTaskSerializer.GoDormantManifest => new DispatcherProtocol.GoDormant(r.ReadString()),
+        VideoTaskSerializer.DormancyAcceptedManifest => new DispatcherProtocol.DormancyAccepted(r.ReadString()),
         VideoTaskSerializer.QuotaExceededManifest => new DispatcherProtocol.QuotaExceeded(r.ReadString(), ReadPriority(r), r.ReadTime(), r.ReadTime(), r.ReadString()),
         VideoTaskSerializer.GenerationObservedManifest => new DispatcherProtocol.GenerationObserved(r.ReadString(), TimeSpan.FromTicks(r.ReadInt64())),
         VideoTaskSerializer.GetQueueInfoManifest => new DispatcherProtocol.GetQueueInfo(r.ReadString(), r.ReadString()),

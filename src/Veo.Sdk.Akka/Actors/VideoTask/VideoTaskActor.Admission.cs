@@ -67,7 +67,7 @@ internal sealed partial class VideoTaskActor
                     _submitterAwaitingRow = submitter;
                 }
 
-                Context.SetReceiveTimeout(null);
+                ArmDormancy();
                 ArmQueueTimeLimit();
                 Become(Ready);
                 Stash.UnstashAll();

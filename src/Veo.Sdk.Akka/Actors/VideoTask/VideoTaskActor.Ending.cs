@@ -45,6 +45,11 @@ internal sealed partial class VideoTaskActor
 
     private void OnIdle()
     {
+        if (TryGoDormant())
+        {
+            return;
+        }
+
         if (!_task.Exists)
         {
             Passivate();

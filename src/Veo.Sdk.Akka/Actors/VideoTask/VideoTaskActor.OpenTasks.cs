@@ -59,6 +59,10 @@ internal sealed partial class VideoTaskActor
             // The event is journaled either way: the task exists and runs. A row still missing is retried until written.
             _submitterAwaitingRow = null;
             submitter.Tell(new VideoTaskReplies.SubmitAccepted(_task.Id, AlreadyExisted: false, EstimatedSeconds()));
+            if (_task.Phase == TaskPhase.Waiting)
+            {
+                ArmDormancy();
+            }
         }
     }
 

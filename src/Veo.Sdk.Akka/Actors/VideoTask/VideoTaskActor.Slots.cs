@@ -167,6 +167,7 @@ internal sealed partial class VideoTaskActor
         _awaitingGrant = false;
         _holdsSlot = true;
         _expected = granted.Expected;
+        Context.SetReceiveTimeout(null);
         Timers.Cancel(QueueLimitTimer);
         var decision = _task.Decide(new TaskFacts.SlotGranted(), Now, _settings.Rules);
         if (decision.Events.Count == 0)
@@ -234,6 +235,10 @@ internal sealed partial class VideoTaskActor
     {
         DispatcherAnswered(Sender);
         RememberQueue(queued.Position, queued.QueueLength, queued.Concurrency, queued.Expected);
+        if (_task.Phase == TaskPhase.Waiting)
+        {
+            ArmDormancy();
+        }
     }
 
     private void RememberQueue(int? position, int queueLength, int concurrency, ExpectedDuration expected)

@@ -99,6 +99,7 @@ internal sealed partial class VideoTaskActor : ReceivePersistentActor, IWithTime
         Command<TaskHandOff>(_ => OnHandOff());
         Command<OpenRowWritten>(OnOpenRowWritten);
         Command<RetryOpenRow>(_ => OnRetryOpenRow());
+        Command<DormancyAccepted>(_ => OnDormancyAccepted());
 
         Command<SlotGranted>(OnSlotGranted);
         Command<SlotReclaimed>(OnSlotReclaimed);
