@@ -67,7 +67,7 @@ internal sealed partial class VideoTaskActor
                     _submitterAwaitingRow = submitter;
                 }
 
-                ArmDormancy();
+                LeaveMemoryIfFarBack();
                 ArmQueueTimeLimit();
                 Become(Ready);
                 Stash.UnstashAll();

@@ -12,6 +12,18 @@ namespace Veo.Sdk.Akka.Actors;
 /// </summary>
 internal sealed partial class VideoTaskActor
 {
+    /// <summary>
+    /// A new task admitted far back in the queue has no reader yet: it leaves memory at once, so a burst of submits does not
+    /// keep a live actor per queued task even for a moment. One woken later (a status read, a recovery) waits to be idle.
+    /// </summary>
+    private void LeaveMemoryIfFarBack()
+    {
+        if (!TryGoDormant())
+        {
+            ArmDormancy();
+        }
+    }
+
     /// <summary>Sets the idle time after which this task may go dormant, or clears it when it may not.</summary>
     private void ArmDormancy() => Context.SetReceiveTimeout(MayGoDormant ? _settings.DormantAfterIdle : null);
 

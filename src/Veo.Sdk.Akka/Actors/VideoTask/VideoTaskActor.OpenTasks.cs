@@ -61,7 +61,7 @@ internal sealed partial class VideoTaskActor
             submitter.Tell(new VideoTaskReplies.SubmitAccepted(_task.Id, AlreadyExisted: false, EstimatedSeconds()));
             if (_task.Phase == TaskPhase.Waiting)
             {
-                ArmDormancy();
+                LeaveMemoryIfFarBack();
             }
         }
     }
