@@ -101,7 +101,7 @@ public sealed class SerializerTests : global::Akka.TestKit.Xunit2.TestKit
             { VideoTaskSerializer.SlotReclaimedManifest, new DispatcherProtocol.SlotReclaimed(Id.Value, expected) },
             { VideoTaskSerializer.ReleaseSlotManifest, new DispatcherProtocol.ReleaseSlot(Id.Value) },
             { VideoTaskSerializer.TaskNotOpenManifest, new DispatcherProtocol.TaskNotOpen(Id.Value) },
-            { VideoTaskSerializer.GoDormantManifest, new DispatcherProtocol.GoDormant(Id.Value) },
+            { VideoTaskSerializer.GoDormantManifest, new DispatcherProtocol.GoDormant(Id.Value, 1_234) },
             { VideoTaskSerializer.DormancyAcceptedManifest, new DispatcherProtocol.DormancyAccepted(Id.Value) },
             { VideoTaskSerializer.QuotaExceededManifest, new DispatcherProtocol.QuotaExceeded(Id.Value, TaskPriority.Normal, At, At.AddSeconds(7), "m") },
             { VideoTaskSerializer.GenerationObservedManifest, new DispatcherProtocol.GenerationObserved("m", TimeSpan.FromMilliseconds(12_345)) },

@@ -35,10 +35,11 @@ internal static class DispatcherProtocol
     public sealed record SlotReclaimed(string TaskId, ExpectedDuration Expected) : IDispatcherMessage;
 
     /// <summary>
-    /// I wait far back in the queue and nobody asks after me: keep my place without me (I leave memory) and wake me through
-    /// the shard region shortly before my slot comes. Answered with <see cref="DormancyAccepted"/>, or not at all (stay).
+    /// I wait far back in the queue (at <paramref name="Position"/>, as I last heard it) and nobody asks after me: keep my
+    /// place without me (I leave memory) and wake me through the shard region shortly before my slot comes. Answered with
+    /// <see cref="DormancyAccepted"/>, or not at all (stay): the queue drains too fast for leaving to pay.
     /// </summary>
-    public sealed record GoDormant(string TaskId) : IDispatcherMessage;
+    public sealed record GoDormant(string TaskId, int Position) : IDispatcherMessage;
 
     public sealed record DormancyAccepted(string TaskId) : IDispatcherMessage;
 

@@ -23,7 +23,7 @@ internal sealed record EngineSettings(
     /// <summary>How many waiting tasks at the front of the queue stay live actors (0: all of them).</summary>
     public int LiveQueueLength { get; init; } = 1_000;
 
-    /// <summary>A waiting task behind <see cref="LiveQueueLength"/> that has been asked nothing for this long leaves memory.</summary>
+    /// <summary>A waiting task behind <see cref="LiveQueueLength"/> leaves memory only if it expects to stay away this long, and when woken by a read, after being asked nothing this long.</summary>
     public TimeSpan DormantAfterIdle { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Attempts at downloading the finished video or writing its row before the task fails.</summary>

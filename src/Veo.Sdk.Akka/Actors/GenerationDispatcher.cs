@@ -52,6 +52,8 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
     private readonly TimeSpan _reportHold;
     private readonly TimeSpan _parkedSlotGrace;
     private readonly int _liveQueueLength;
+    private readonly TimeSpan _minimumDormancy;
+    private readonly GrantRate _grants;
 
     /// <summary>Waiting tasks that left memory (value: already woken ahead of their slot); their queue entries stay in the book.</summary>
     private readonly Dictionary<string, bool> _dormant = new(StringComparer.Ordinal);
@@ -80,6 +82,11 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
         _reportHold = settings.RecoveryHold;
         _parkedSlotGrace = settings.StartCallTimeout;
         _liveQueueLength = settings.LiveQueueLength;
+        _minimumDormancy = settings.DormantAfterIdle;
+
+        // Two waves of the whole budget: slots come free in waves as generations of one length end together, and a wave's
+        // burst of grants is not the queue's pace.
+        _grants = new GrantRate(Math.Max(GrantRate.DefaultWindow, 2 * settings.MaxConcurrency));
         _metrics = metrics;
         _clock = clock;
         _openTasks = openTasks;
@@ -388,6 +395,7 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
 
         foreach (var taskId in _book.Grant(now))
         {
+            _grants.Granted(now, waitersLeft: _book.Waiting > 0);
             if (_members.TryGetValue(taskId, out var member))
             {
                 member.Ref.Tell(new SlotGranted(taskId, _durations.Expected(member.Model)));
@@ -419,6 +427,13 @@ internal sealed class GenerationDispatcher : ReceiveActor, IWithTimers
     {
         // Only a waiting task this dispatcher can wake again; otherwise no answer, and it stays.
         if (_region is null || _liveQueueLength <= 0 || !_book.IsWaiting(dormant.TaskId) || !_members.ContainsKey(dormant.TaskId))
+        {
+            return;
+        }
+
+        // The task's estimate comes from its model's durations; the pace of the last grants may tell that it would be woken
+        // again before leaving paid for its recovery.
+        if (_grants.TimeToDrain(dormant.Position - _liveQueueLength, Now) is { } sleep && sleep < _minimumDormancy)
         {
             return;
         }

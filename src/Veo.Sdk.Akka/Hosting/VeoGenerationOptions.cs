@@ -19,14 +19,19 @@ public sealed class VeoGenerationOptions
     public int MaxQueueLength { get; set; } = 10_000;
 
     /// <summary>
-    /// How many waiting tasks at the front of the queue stay in memory. One further back, asked nothing for a few seconds
-    /// and watched by nobody, leaves memory (its queue entry, its journal and its open-task row stay) and is woken shortly
-    /// before its slot comes; a status read wakes it too. 0 keeps every waiting task in memory.
+    /// How many waiting tasks at the front of the queue stay in memory. One further back, watched by nobody and with at
+    /// least <see cref="DormantAfterIdleSeconds"/> to wait before it would reach this part of the queue, leaves memory (its
+    /// queue entry, its journal and its open-task row stay) and is woken shortly before its slot comes; a status read wakes
+    /// it too. 0 keeps every waiting task in memory.
     /// </summary>
     [Range(0, 10_000_000)]
     public int LiveQueueLength { get; set; } = 1_000;
 
-    /// <summary>How long a waiting task behind <see cref="LiveQueueLength"/> must have been asked nothing before it leaves memory.</summary>
+    /// <summary>
+    /// The least time a waiting task behind <see cref="LiveQueueLength"/> must expect to stay away for leaving memory to pay
+    /// (coming back is a recovery from the journal): a new task leaves at once, one woken by a read after being asked nothing
+    /// this long. The wait is estimated from its place, the budget and the model's recent generation time.
+    /// </summary>
     [Range(0.01, 3600)]
     public double DormantAfterIdleSeconds { get; set; } = 5;
 

@@ -321,6 +321,7 @@ internal static class DispatcherFormat
                 break;
             case DispatcherProtocol.GoDormant m:
                 w.Write(m.TaskId);
+                w.Write(m.Position);
                 break;
             case DispatcherProtocol.DormancyAccepted m:
                 w.Write(m.TaskId);
@@ -375,7 +376,7 @@ internal static class DispatcherFormat
         VideoTaskSerializer.SlotReclaimedManifest => new DispatcherProtocol.SlotReclaimed(r.ReadString(), ReadExpected(r)),
         VideoTaskSerializer.ReleaseSlotManifest => new DispatcherProtocol.ReleaseSlot(r.ReadString()),
         VideoTaskSerializer.TaskNotOpenManifest => new DispatcherProtocol.TaskNotOpen(r.ReadString()),
-        VideoTaskSerializer.GoDormantManifest => new DispatcherProtocol.GoDormant(r.ReadString()),
+        VideoTaskSerializer.GoDormantManifest => new DispatcherProtocol.GoDormant(r.ReadString(), r.ReadInt32()),
         VideoTaskSerializer.DormancyAcceptedManifest => new DispatcherProtocol.DormancyAccepted(r.ReadString()),
         VideoTaskSerializer.QuotaExceededManifest => new DispatcherProtocol.QuotaExceeded(r.ReadString(), ReadPriority(r), r.ReadTime(), r.ReadTime(), r.ReadString()),
         VideoTaskSerializer.GenerationObservedManifest => new DispatcherProtocol.GenerationObserved(r.ReadString(), TimeSpan.FromTicks(r.ReadInt64())),
