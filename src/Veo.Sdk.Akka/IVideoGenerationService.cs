@@ -39,7 +39,38 @@ public interface IVideoGenerationService
     /// <param name="cancellationToken">Stops watching (not the task).</param>
     /// <returns>The statuses; empty when no such task exists.</returns>
     IAsyncEnumerable<VideoTaskStatus> WatchAsync(string taskId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Streams a task's status as <see cref="WatchAsync"/> does, and also says when the task cannot be reached for a while:
+    /// its actor stopped before the task ended, or its node stopped answering (the node was lost, or the task's shard is
+    /// moving to another node). Then a <see cref="VideoTaskUnreachableEvent"/> comes, and statuses follow on their own
+    /// once the task answers again, starting with its current status. Keep reading: nothing is lost meanwhile.
+    /// </summary>
+    /// <param name="taskId">The task's id.</param>
+    /// <param name="cancellationToken">Stops watching (not the task).</param>
+    /// <returns>The events; empty when no such task exists.</returns>
+    IAsyncEnumerable<VideoTaskWatchEvent> WatchEventsAsync(string taskId, CancellationToken cancellationToken = default);
 }
+
+/// <summary>What <see cref="IVideoGenerationService.WatchEventsAsync"/> yields: a status, or word that the task cannot be reached for now.</summary>
+public abstract record VideoTaskWatchEvent
+{
+    private protected VideoTaskWatchEvent()
+    {
+    }
+}
+
+/// <summary>The task's status: the current one first, then each change, and the current one again after it was unreachable.</summary>
+/// <param name="Status">The status.</param>
+public sealed record VideoTaskStatusEvent(VideoTaskStatus Status) : VideoTaskWatchEvent;
+
+/// <summary>
+/// The task cannot be reached for now (its node was lost or its shard is moving). Nothing is known to have changed; its
+/// statuses follow on their own once it answers again.
+/// </summary>
+/// <param name="TaskId">The task's id.</param>
+/// <param name="Reason">Why, in words for a log or a person.</param>
+public sealed record VideoTaskUnreachableEvent(string TaskId, string Reason) : VideoTaskWatchEvent;
 
 /// <summary>A generation task to submit.</summary>
 public sealed record VideoGenerationRequest

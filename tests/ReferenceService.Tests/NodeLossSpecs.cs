@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.ServerSentEvents;
 using System.Net.Sockets;
 using System.Text.Json;
 using Veo.Sdk.Testing;
@@ -10,8 +11,9 @@ namespace ReferenceService.Tests;
 
 /// <summary>
 /// A cluster of service processes on one PostgreSQL, one of them killed with SIGKILL while generations run: the others
-/// answer every status with 200 or a 503 with Retry-After, quickly (never a 500, never a hang), resume every task of the
-/// lost node without a second Veo start, and never run more generations at Google than the cluster's budget.
+/// answer every status with 200 or a 503 with Retry-After, quickly (never a 500, never a hang), tell the live streams of
+/// the lost node's tasks and resume them, resume every task of the lost node without a second Veo start, and never run
+/// more generations at Google than the cluster's budget.
 /// </summary>
 /// <remarks>Both cases are in one class so that they run one after the other: each starts two or three services.</remarks>
 public sealed class NodeLossSpecs(ITestOutputHelper output) : IDisposable
@@ -61,6 +63,13 @@ public sealed class NodeLossSpecs(ITestOutputHelper output) : IDisposable
                     ids.Add(await via.SubmitAsync(Api.SeedRequest(adId: 500 + i, prompt: $"node loss {i}")));
                 }
             }
+
+            // Every task followed live (Server-Sent Events) from a survivor, through the loss.
+            using var streaming = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            using var streamsTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(240));
+            var opened = ids.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToList();
+            var streams = ids.Select((id, i) => FollowAsync(streaming, new Uri(survivors[i % survivors.Count].BaseUrl, Api.EventsPath(id)), opened[i], streamsTimeout.Token)).ToList();
+            await Task.WhenAll(opened.Select(o => o.Task)).WaitAsync(TimeSpan.FromSeconds(60));
 
             // act: once the budget is running at Google, kill one node
             await Eventually.True(() => veo.GetStats().OperationsStarted >= Budget, TimeSpan.FromSeconds(60), () => "the budget to fill");
@@ -115,6 +124,31 @@ public sealed class NodeLossSpecs(ITestOutputHelper output) : IDisposable
             Assert.Equal(Tasks, stats.OperationsStarted);   // nothing started twice
             Assert.InRange(stats.MaxActive, 1, Budget);     // one budget for the cluster, through the loss too
 
+            // Every live stream went on to the end; the streams of the lost node's tasks were told and resumed.
+            var followed = await Task.WhenAll(streams);
+            var told = followed.Count(events => events.Any(e => e.EventType == "unavailable"));
+            output.WriteLine($"live streams: {followed.Length}, told of an interruption: {told}, events {followed.Sum(e => e.Count)}");
+            foreach (var events in followed)
+            {
+                output.WriteLine("  " + string.Join(" ", events.Select(e => e.EventType == "status" ? JsonDocument.Parse(e.Data).RootElement.State()![..2] : e.EventType)));
+            }
+
+            foreach (var events in followed)
+            {
+                Assert.Equal("status", events[^1].EventType);
+                Assert.Equal("SUCCESS", JsonDocument.Parse(events[^1].Data).RootElement.State());
+                var interruption = events.FindIndex(e => e.EventType == "unavailable");
+                if (interruption >= 0)
+                {
+                    Assert.Equal("status", events[interruption + 1].EventType);   // the current status again, not a silence
+                }
+            }
+
+            if (answers.ContainsKey(HttpStatusCode.ServiceUnavailable))
+            {
+                Assert.True(told > 0, "some tasks could not answer while they moved, but no live stream was told");
+            }
+
             // Any survivor serves any video (they share the folder).
             using var final = await http.GetAsync(new Uri(survivors[^1].BaseUrl, Api.StatusPath(ids[0])));
             var videoUrl = (await final.ReadJsonAsync()).GetProperty("result").GetProperty("video_url").GetString()!;
@@ -165,6 +199,36 @@ public sealed class NodeLossSpecs(ITestOutputHelper output) : IDisposable
             await service.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Reads a task's Server-Sent Events to the end (the final status closes the stream), saying when the first event came.
+    /// Opening it is asked again after a 503's Retry-After, as a client does while the task cannot answer (a busy machine
+    /// starting two services can take longer than the read timeout); once open, the stream itself must carry on.
+    /// </summary>
+    private static async Task<List<SseItem<string>>> FollowAsync(HttpClient http, Uri events, TaskCompletionSource opened, CancellationToken cancellationToken)
+    {
+        var response = await http.GetAsync(events, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        while (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+        {
+            var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+            response.Dispose();
+            await Task.Delay(wait, cancellationToken);
+            response = await http.GetAsync(events, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+
+        using var answer = response;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var items = new List<SseItem<string>>();
+        await foreach (var item in SseParser.Create(stream).EnumerateAsync(cancellationToken))
+        {
+            items.Add(item);
+            opened.TrySetResult();
+        }
+
+        Assert.NotEmpty(items);
+        return items;
     }
 
     private static string Describe(Dictionary<HttpStatusCode, int> answers)

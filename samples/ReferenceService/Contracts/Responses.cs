@@ -58,6 +58,12 @@ public sealed record TaskStatusResponse
     public required long Version { get; init; }
 }
 
+/// <summary>
+/// A live stream's word that the task cannot be reached for now (its node was lost or its shard is moving): keep the stream
+/// open, its statuses follow on their own once the task answers again, starting with its current one.
+/// </summary>
+public sealed record TaskUnavailableEvent(string TaskId, [property: Description("Why, for a log or a person.")] string Message);
+
 /// <summary>The saved generation of a successful task.</summary>
 public sealed record TaskResultResponse
 {

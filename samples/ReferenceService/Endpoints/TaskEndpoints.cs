@@ -28,7 +28,9 @@ public static class TaskEndpoints
             .WithName("StreamTaskEvents")
             .WithSummary("Server-Sent Events: the task's status now and on every change, ending after the final state")
             .WithDescription("Each event is `event: status`, `id: <version>`, `data: <the status JSON>`. Reconnect with Last-Event-ID to skip what you have seen; " +
-                             "when the task has ended and you have seen its final status the answer is 204, which stops EventSource from reconnecting.")
+                             "when the task has ended and you have seen its final status the answer is 204, which stops EventSource from reconnecting. " +
+                             "While the task cannot be reached (its node was lost, its shard is moving) an `event: unavailable` with `data: {\"task_id\", \"message\"}` comes once; " +
+                             "keep the stream open: the current status follows when the task answers again.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/tasks/{task_id}/cancel", CancelAsync)
@@ -59,7 +61,7 @@ public static class TaskEndpoints
             : TypedResults.Ok(status.ToResponse(id => links.VideoUrl(context.Request, id)));
     }
 
-    private static async Task<Results<ServerSentEventsResult<TaskStatusResponse>, NoContent, ProblemHttpResult>> StreamEventsAsync(
+    private static async Task<Results<ServerSentEventsResult<object>, NoContent, ProblemHttpResult>> StreamEventsAsync(
         [FromRoute(Name = "task_id")] string taskId,
         [FromHeader(Name = "Last-Event-ID")] string? lastEventId,
         HttpContext context,
@@ -84,19 +86,34 @@ public static class TaskEndpoints
         return TypedResults.ServerSentEvents(Events(engine, taskId, seenVersion, id => links.VideoUrl(context.Request, id), context.RequestAborted));
     }
 
-    private static async IAsyncEnumerable<SseItem<TaskStatusResponse>> Events(
+    private static async IAsyncEnumerable<SseItem<object>> Events(
         IVideoGenerationService engine,
         string taskId,
         long seenVersion,
         Func<long, string> videoUrl,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var status in engine.WatchAsync(taskId, cancellationToken))
+        var resuming = false;
+        await foreach (var watched in engine.WatchEventsAsync(taskId, cancellationToken))
         {
-            if (status.Version > seenVersion)
+            if (watched is VideoTaskUnreachableEvent unreachable)
             {
-                seenVersion = status.Version;
-                yield return new SseItem<TaskStatusResponse>(status.ToResponse(videoUrl), "status")
+                resuming = true;
+                yield return new SseItem<object>(new TaskUnavailableEvent(unreachable.TaskId, $"The task cannot be reached right now: {unreachable.Reason}."), "unavailable");
+                continue;
+            }
+
+            if (watched is not VideoTaskStatusEvent { Status: var status })
+            {
+                continue;
+            }
+
+            // The first status after an interruption comes even when nothing changed: it says the stream goes on.
+            if (status.Version > seenVersion || resuming)
+            {
+                resuming = false;
+                seenVersion = Math.Max(seenVersion, status.Version);
+                yield return new SseItem<object>(status.ToResponse(videoUrl), "status")
                 {
                     EventId = status.Version.ToString(CultureInfo.InvariantCulture),
                 };

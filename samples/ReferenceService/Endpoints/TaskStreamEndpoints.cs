@@ -18,7 +18,9 @@ namespace ReferenceService.Endpoints;
 /// One WebSocket for many tasks: the client sends <c>{"subscribe": ["id", …]}</c> (and <c>{"unsubscribe": [...]}</c>) at any
 /// time; the server sends <c>{"type": "status", "data": {status}}</c> for the current status of each subscribed task and for
 /// every change until it ends, <c>{"type": "subscribed", "task_ids": [...]}</c> as acknowledgement and
-/// <c>{"type": "error", "task_id"?, "error": {"code", "message"}}</c> for unknown tasks or bad messages.
+/// <c>{"type": "error", "task_id"?, "error": {"code", "message"}}</c> for unknown tasks or bad messages, and
+/// <c>{"type": "unavailable", "task_id", "message"}</c> once while a task cannot be reached (its node was lost, its shard is
+/// moving); its statuses follow on their own when it answers again.
 /// </summary>
 public static partial class TaskStreamEndpoints
 {
@@ -218,8 +220,19 @@ public static partial class TaskStreamEndpoints
                     return;
                 }
 
-                await foreach (var status in engine.WatchAsync(taskId, watch.Token))
+                await foreach (var watched in engine.WatchEventsAsync(taskId, watch.Token))
                 {
+                    if (watched is VideoTaskUnreachableEvent unreachable)
+                    {
+                        await _outbox.Writer.WriteAsync(new UnavailableMessage("unavailable", unreachable.TaskId, $"The task cannot be reached right now: {unreachable.Reason}."), watch.Token);
+                        continue;
+                    }
+
+                    if (watched is not VideoTaskStatusEvent { Status: var status })
+                    {
+                        continue;
+                    }
+
                     await _outbox.Writer.WriteAsync(new StatusMessage("status", status.ToResponse(videoUrl)), watch.Token);
                     if (status.IsFinal)
                     {
@@ -272,6 +285,8 @@ public static partial class TaskStreamEndpoints
     private sealed record StatusMessage(string Type, Contracts.TaskStatusResponse Data);
 
     private sealed record SubscribedMessage(string Type, IReadOnlyList<string> TaskIds);
+
+    private sealed record UnavailableMessage(string Type, string TaskId, string Message);
 
     private sealed record ErrorMessage(string Type, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? TaskId, ErrorBody Error);
 

@@ -508,6 +508,10 @@
     };
     source.addEventListener("message", onStatus);
     source.addEventListener("status", onStatus);
+    // The task's server was lost or its work is moving to another one: the stream stays open and resumes by itself.
+    source.addEventListener("unavailable", () => {
+      announce(`Ad ${generation.adId}: the task is moving to another server; live updates resume shortly.`);
+    });
     source.addEventListener("error", () => {
       if (generation.source !== source) {
         return;

@@ -21,7 +21,7 @@ internal sealed class VideoTaskActorProducer(string entityId, TaskServices servi
 }
 
 /// <summary>Creates a status subscriber (one per watch) without compiling an expression each time.</summary>
-internal sealed class StatusSubscriberProducer(VideoTaskId taskId, IActorRef region, ChannelWriter<VideoTaskStatus> writer) : IIndirectActorProducer
+internal sealed class StatusSubscriberProducer(VideoTaskId taskId, IActorRef region, ChannelWriter<VideoTaskWatchEvent> writer) : IIndirectActorProducer
 {
     public Type ActorType => typeof(StatusSubscriber);
 

@@ -80,6 +80,17 @@ internal sealed class VideoGenerationService(ActorRegistry registry, IServicePro
 
     public async IAsyncEnumerable<VideoTaskStatus> WatchAsync(string taskId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        await foreach (var watched in WatchEventsAsync(taskId, cancellationToken).ConfigureAwait(false))
+        {
+            if (watched is VideoTaskStatusEvent changed)
+            {
+                yield return changed.Status;
+            }
+        }
+    }
+
+    public async IAsyncEnumerable<VideoTaskWatchEvent> WatchEventsAsync(string taskId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
         if (!VideoTaskId.TryParse(taskId, out var id, out _))
         {
             yield break;
@@ -88,8 +99,8 @@ internal sealed class VideoGenerationService(ActorRegistry registry, IServicePro
         var region = await registry.GetAsync<VideoGenerationRegion>(cancellationToken).ConfigureAwait(false);
         var system = services.GetRequiredService<ActorSystem>();
 
-        // Bounded: a slow reader loses intermediate statuses (oldest first), never the final one, which is written last.
-        var channel = Channel.CreateBounded<VideoTaskStatus>(new BoundedChannelOptions(64)
+        // Bounded: a slow reader loses intermediate events (oldest first), never the final status, which is written last.
+        var channel = Channel.CreateBounded<VideoTaskWatchEvent>(new BoundedChannelOptions(64)
         {
             FullMode = BoundedChannelFullMode.DropOldest,
             SingleReader = true,
@@ -98,10 +109,10 @@ internal sealed class VideoGenerationService(ActorRegistry registry, IServicePro
         var subscriber = system.ActorOf(Props.CreateBy(new StatusSubscriberProducer(id, region, channel.Writer)));
         try
         {
-            await foreach (var status in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var watched in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                yield return status;
-                if (status.IsFinal)
+                yield return watched;
+                if (watched is VideoTaskStatusEvent { Status.IsFinal: true })
                 {
                     yield break;
                 }
