@@ -30,7 +30,7 @@ public sealed class VeoGenerationOptions
     /// <summary>
     /// The least time a waiting task behind <see cref="LiveQueueLength"/> must expect to stay away for leaving memory to pay
     /// (coming back is a recovery from the journal): a new task leaves at once, one woken by a read after being asked nothing
-    /// this long. The wait is estimated from its place, the budget and the model's recent generation time.
+    /// this long. The wait is estimated from its place, the budget and the model's recent generation time, and from the pace at which slots have been granted.
     /// </summary>
     [Range(0.01, 3600)]
     public double DormantAfterIdleSeconds { get; set; } = 5;
