@@ -62,7 +62,12 @@ public sealed record TaskStatusResponse
 /// A live stream's word that the task cannot be reached for now (its node was lost or its shard is moving): keep the stream
 /// open, its statuses follow on their own once the task answers again, starting with its current one.
 /// </summary>
-public sealed record TaskUnavailableEvent(string TaskId, [property: Description("Why, for a log or a person.")] string Message);
+public sealed record TaskUnavailableEvent(string TaskId, [property: Description("Why, for a log or a person.")] string Message)
+{
+    /// <summary>The engine's word, as the live streams (SSE and WebSocket) send it.</summary>
+    public static TaskUnavailableEvent From(Veo.Sdk.Akka.VideoTaskUnreachableEvent unreachable) =>
+        new(unreachable.TaskId, $"The task cannot be reached right now: {unreachable.Reason}.");
+}
 
 /// <summary>The saved generation of a successful task.</summary>
 public sealed record TaskResultResponse

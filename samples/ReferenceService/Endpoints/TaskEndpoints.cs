@@ -99,7 +99,7 @@ public static class TaskEndpoints
             if (watched is VideoTaskUnreachableEvent unreachable)
             {
                 resuming = true;
-                yield return new SseItem<object>(new TaskUnavailableEvent(unreachable.TaskId, $"The task cannot be reached right now: {unreachable.Reason}."), "unavailable");
+                yield return new SseItem<object>(TaskUnavailableEvent.From(unreachable), "unavailable");
                 continue;
             }
 

@@ -224,7 +224,8 @@ public static partial class TaskStreamEndpoints
                 {
                     if (watched is VideoTaskUnreachableEvent unreachable)
                     {
-                        await _outbox.Writer.WriteAsync(new UnavailableMessage("unavailable", unreachable.TaskId, $"The task cannot be reached right now: {unreachable.Reason}."), watch.Token);
+                        var unavailable = Contracts.TaskUnavailableEvent.From(unreachable);
+                        await _outbox.Writer.WriteAsync(new UnavailableMessage("unavailable", unavailable.TaskId, unavailable.Message), watch.Token);
                         continue;
                     }
 
